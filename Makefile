@@ -1,0 +1,41 @@
+# The project's commands. Each creates .venv from build/ first when it is missing or stale.
+SHELL := /bin/bash
+VENV ?= .venv
+BIN := $(VENV)/bin
+ARGS ?=
+
+.PHONY: help env run test test-all docs readme bench export clean lock
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
+
+env:  ## create or update .venv from build/requirements.lock
+	@bash build/setup.sh
+
+run: env  ## the main job on the default config: validate, EDA, train, evaluate, predict
+	$(BIN)/insight_run $(ARGS)
+
+test: env  ## every notebook and test file (skips cells flagged slow)
+	$(BIN)/python -m pytest -q $(ARGS)
+
+test-all: env  ## the whole suite, slow cells included
+	INSIGHT_TEST_FLAGS=slow $(BIN)/python -m pytest -q $(ARGS)
+
+docs: env  ## build the docs site into _docs/ and regenerate README.md
+	$(BIN)/insight_docs $(ARGS)
+
+readme: env  ## regenerate README.md from nbs/index.ipynb
+	$(BIN)/insight_docs --readme-only
+
+bench: env  ## the benchmarks (prints tables)
+	$(BIN)/insight_bench $(ARGS)
+
+export: env  ## notebooks -> package, and clean notebooks
+	$(BIN)/nbdev_export && $(BIN)/nbdev_clean
+
+lock:  ## re-pin build/requirements.lock from settings.ini
+	bash build/lock.sh
+
+clean:  ## remove generated outputs (keeps .venv; `rm -rf .venv` for a full reset)
+	rm -rf models reports _proc _docs .pytest_cache build/dist test-artifacts
+	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
