@@ -25,7 +25,7 @@ docs: env  ## build the docs site into _docs/ and regenerate README.md
 	$(BIN)/insight_docs $(ARGS)
 
 readme: env  ## regenerate README.md from nbs/index.ipynb
-	$(BIN)/insight_docs --readme-only
+	$(BIN)/insight_docs --readme_only
 
 bench: env  ## the benchmarks (prints tables)
 	$(BIN)/insight_bench $(ARGS)
