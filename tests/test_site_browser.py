@@ -80,8 +80,16 @@ def _open(browser, url: str):
 
 def _search(page, query: str) -> list:
     "Type `query` in the search box and return the result links."
-    page.fill('input.md-search__input', query)
-    page.wait_for_selector('.md-search-result__item a', timeout=30_000)
+    # The search index loads in a worker after the page; on a loaded machine a query typed before it is ready can be
+    # lost, so type it again every few seconds until results show (up to a minute).
+    box = 'input.md-search__input'
+    page.fill(box, query)
+    for attempt in range(12):
+        try:
+            page.wait_for_selector('.md-search-result__item a', timeout=5_000); break
+        except Exception:
+            if attempt == 11: raise
+            page.focus(box); page.keyboard.press('End'); page.keyboard.type(' '); page.keyboard.press('Backspace')  # re-run the query
     page.wait_for_timeout(500)  # let the results panel finish fading in before a screenshot
     return page.eval_on_selector_all('.md-search-result__item a', 'els => els.map(e => e.href)')
 
