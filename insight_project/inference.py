@@ -408,7 +408,8 @@ def _base_and_suffix(path:Path) -> tuple[str, str]:
     return (stem, '.' + ext) if dot and stem else (name, '')
 
 def _is_table(path:Path) -> bool:
-    try: return path.is_file() and not path.name.startswith(('.', '_')) and bool(table_format(path))
+    if path.name.startswith(('.', '_')) or '.predictions.' in path.name or path.name.endswith('.errors.csv'): return False  # hidden, or our own outputs
+    try: return path.is_file() and bool(table_format(path))
     except DataError: return False
 
 def input_files(src:str|Path) -> list[Path]:
@@ -420,6 +421,7 @@ def input_files(src:str|Path) -> list[Path]:
     elif Path(src).is_dir():
         files = sorted(p for p in Path(src).iterdir() if _is_table(p))
         if not files: raise DataError(f"{src}: the folder holds no .csv or .parquet files")
+    elif not Path(src).exists(): raise DataError(f"{src}: file not found")
     else: files = [Path(src)]
     return files
 

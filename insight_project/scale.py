@@ -16,8 +16,8 @@ from typing import Iterator
 from .config import Config, InsightError, log
 
 # %% auto #0
-__all__ = ['ComputeError', 'compute_session', 'parallel_config', 'list_parts', 'part_columns', 'check_parts', 'predict_part',
-           'predict_parts', 'bench_scale']
+__all__ = ['ComputeError', 'compute_session', 'parallel_config', 'part_columns', 'check_parts', 'predict_part', 'predict_parts',
+           'bench_scale']
 
 # %% ../nbs/09b_scale.ipynb #59fa3f14
 class ComputeError(InsightError):
@@ -63,22 +63,9 @@ def parallel_config(cfg:Config) -> Config:
     return cfg.model_copy(update={'model': cfg.model.model_copy(update={'n_jobs': -1})})
 
 # %% ../nbs/09b_scale.ipynb #8338f812
-from .data import DataError, TABLE_SUFFIXES, table_format
+from .data import DataError, table_format
+from .inference import input_files  # a file, a folder of parts or a glob: the same rule as `predict_file`
 
-def list_parts(spec:str|Path, # a file, a folder of .csv/.parquet parts, or a glob such as 'in/*.parquet'
-              ) -> list[Path]:
-    "The input parts `spec` names, sorted; `DataError` when it names none."
-    p = Path(spec)
-    if p.is_file(): return [p]
-    files = sorted(p.iterdir()) if p.is_dir() else sorted(Path(f) for f in _glob.glob(str(spec), recursive=True))
-    parts = [f for f in files if f.is_file() and not f.name.startswith(('.', '_')) and _is_table(f) and '.predictions.' not in f.name and not f.name.endswith('.errors.csv')]
-    if not parts:
-        raise DataError(f"{spec}: no .csv or .parquet parts " + ("in this folder" if p.is_dir() else "match this pattern" if any(ch in str(spec) for ch in '*?[') else "(no such file or folder)"))
-    return parts
-
-def _is_table(path:Path) -> bool:
-    try: table_format(path); return True
-    except DataError: return False
 
 # %% ../nbs/09b_scale.ipynb #9de52ff3
 def part_columns(path:Path, read_options:dict|None=None) -> list[str]:
@@ -149,7 +136,7 @@ def predict_parts(cfg:Config, # the config (`compute`, `inference`, `output` sec
     import pandas as pd
     from tqdm.auto import tqdm
     from insight_project.artifact import resolve_run
-    parts = list_parts(inputs); check_parts(parts, cfg.data.read_options)
+    parts = input_files(inputs); check_parts(parts, cfg.data.read_options)
     run_dir = str(resolve_run(model, cfg.models_dir).resolve())
     dsts = [_output_for(p, output, len(parts) > 1) for p in parts]
     for d in dsts: d.parent.mkdir(parents=True, exist_ok=True)

@@ -53,7 +53,7 @@ def test_folder_of_parts_local_and_dask(project):
 def test_parts_errors_are_one_line(project):
     tmp, sets = project
     code, out, err = _cli('insight_predict', '--input', f"{tmp}/in/*.json", *sets)
-    assert code == 2 and 'Traceback' not in err and 'no .csv or .parquet parts match this pattern' in err, err
+    assert code == 2 and 'Traceback' not in err and 'no .csv or .parquet files match this pattern' in err, err
     code, out, err = _cli('insight_predict', '--input', tmp/'in', *sets, '--set', 'compute.backend=dask',
                           '--set', 'compute.scheduler=tcp://127.0.0.1:9', '--set', 'compute.connect_timeout=2')
     assert code == 2 and 'Traceback' not in err and 'cannot reach the Dask scheduler at tcp://127.0.0.1:9' in err, err
