@@ -24,9 +24,9 @@ from .config import InsightError, log
 from .data import Schema
 
 # %% auto #0
-__all__ = ['TRUSTED_PACKAGES', 'ArtifactError', 'new_run_id', 'sha256_file', 'file_mode', 'write_atomic', 'library_versions',
-           'git_commit', 'check_types', 'canonical_skops', 'dump_model', 'save_run', 'point_latest', 'Run',
-           'resolve_run', 'read_record', 'load_run', 'list_runs']
+__all__ = ['TRUSTED_PACKAGES', 'ArtifactError', 'new_run_id', 'sha256_file', 'library_versions', 'git_commit', 'check_types',
+           'canonical_skops', 'dump_model', 'save_run', 'point_latest', 'Run', 'resolve_run', 'read_record', 'load_run',
+           'list_runs']
 
 # %% ../nbs/06_artifact.ipynb #6e790896
 class ArtifactError(InsightError):
@@ -43,21 +43,7 @@ def sha256_file(path:str|Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
     return h.hexdigest()
 
-def file_mode(folder:bool=False) -> int:
-    "The permissions a new file (or folder) gets under the current umask; temporary files need them set before their rename."
-    mask = os.umask(0); os.umask(mask)
-    return (0o777 if folder else 0o666) & ~mask
-
-def write_atomic(path:str|Path, data:str|bytes):
-    "Write `data` to `path` through a temporary file in the same folder and a rename."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f: f.write(data.encode() if isinstance(data, str) else data)
-        os.chmod(tmp, file_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
+from .data import file_mode, write_atomic  # the project's one atomic writer (see data)
 
 # %% ../nbs/06_artifact.ipynb #7a278ec5
 def library_versions() -> dict:

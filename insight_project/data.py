@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -23,7 +24,7 @@ from .config import Config, InsightError, log
 __all__ = ['TABLE_SUFFIXES', 'KINDS', 'MAX_STORED_CATEGORIES', 'MISSING_CATEGORY', 'DataError', 'table_format', 'read_table',
            'iter_table', 'count_rows', 'ColumnSchema', 'Schema', 'infer_task', 'infer_schema', 'schema_table', 'Issue',
            'SchemaValidationError', 'Validation', 'validate_frame', 'check_frame', 'drop_missing_target', 'load_table',
-           'split_data', 'fingerprint']
+           'split_data', 'fingerprint', 'file_mode', 'write_atomic']
 
 # %% ../nbs/01_data.ipynb #8093a545
 class DataError(InsightError):
@@ -444,3 +445,21 @@ def fingerprint(data:str|Path|pd.DataFrame) -> str:
         with open(data, 'rb') as f:
             for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
     return 'sha256:' + h.hexdigest()
+
+# %% ../nbs/01_data.ipynb #a7c1e0w2
+def file_mode(folder:bool=False) -> int:
+    "The permissions a new file (or folder) gets under the current umask; temporary files need them set before their rename."
+    mask = os.umask(0); os.umask(mask)
+    return (0o777 if folder else 0o666) & ~mask
+
+def write_atomic(path:str|Path, data:str|bytes):
+    "Write `data` to `path` through a temporary file in the same folder and a rename."
+    import tempfile
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    try:
+        with os.fdopen(fd, 'wb') as f: f.write(data.encode() if isinstance(data, str) else data)
+        os.chmod(tmp, file_mode())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True); raise

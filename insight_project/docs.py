@@ -648,17 +648,7 @@ def mkdocs_config(settings:dict, # settings.ini
     }
 
 # %% ../nbs/11_docs.ipynb #e223cdef
-def _write(path:Path, data:str|bytes):
-    "Write `data` to `path` atomically (a temporary file in the same folder, then `os.replace`)."
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f: f.write(data.encode('utf-8') if isinstance(data, str) else data)
-        umask = os.umask(0); os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a README or page is for everyone
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
+from .data import write_atomic as _write  # the project's one atomic writer
 
 def write_pages(site:Site, converted:list[Converted], nav_entries:list, dest:Path) -> Path:
     "Write pages, images, assets and mkdocs.yml into the fresh folder `dest`; returns the mkdocs.yml path."

@@ -613,16 +613,7 @@ def _draw_all(inputs:_Inputs, progress:bool) -> dict[str, bytes|str]:
         log.debug(f"eda: {name} in {time.perf_counter() - start:.2f}s")
     return out
 
-def _write_atomic(path:Path, data:bytes|str):
-    "Write `data` to `path` through a temporary file in the same folder and a rename."
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f: f.write(data.encode('utf-8') if isinstance(data, str) else data)
-        umask = os.umask(0); os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes files private; a report is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
+from .data import write_atomic as _write_atomic  # the project's one atomic writer
 
 # %% ../nbs/02_eda.ipynb #e498c479
 def _display_profile(profile:pd.DataFrame) -> pd.DataFrame:

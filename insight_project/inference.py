@@ -19,7 +19,8 @@ import pandas as pd
 
 from fastcore.basics import patch
 
-from .artifact import file_mode, ArtifactError, load_run, read_record, resolve_run, sha256_file, write_atomic
+from .artifact import ArtifactError, load_run, read_record, resolve_run, sha256_file
+from .data import file_mode, write_atomic
 from .config import Config, InsightError, log
 from .data import (MISSING_CATEGORY, DataError, Issue, Schema, SchemaValidationError, count_rows, iter_table,
                                   table_format, validate_frame)
