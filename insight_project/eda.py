@@ -45,8 +45,7 @@ def sample_table(df:pd.DataFrame, # the table
     return df.sample(n=rows, random_state=seed).sort_index(), f"sample of {rows:,} of {len(df):,} rows"
 
 # %% ../nbs/02_eda.ipynb #8bc0e182
-def _is_text(s:pd.Series) -> bool:
-    return pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s) or isinstance(s.dtype, pd.CategoricalDtype)
+from .data import _is_text  # one rule for what a text column is
 
 def _numbers(s:pd.Series) -> pd.Series:
     "`s` as float64; non-numbers and infinities become NaN."
