@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: help env run test test-all docs readme bench export clean lock
+.PHONY: help env run test test-all docs readme bench export outputs lab clean lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
@@ -32,6 +32,17 @@ bench: env  ## the benchmarks (prints tables)
 
 export: env  ## notebooks -> package, and clean notebooks
 	$(BIN)/nbdev_export && $(BIN)/nbdev_clean
+
+outputs: env  ## run notebooks in place and store their outputs (all, or NB="nbs/a.ipynb nbs/b.ipynb")
+	$(BIN)/insight_outputs $(if $(NB),--notebooks "$(NB)")
+
+LAB_PORT ?= 8888
+lab: env  ## JupyterLab on 127.0.0.1 with the project's kernel; every save cleans the notebook
+	@echo "make lab: JupyterLab on http://127.0.0.1:$(LAB_PORT)/lab (the URL with its token follows); stop with Ctrl-C"
+	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+	  --ServerApp.port_retries=0 --LabApp.default_url=/lab/tree/nbs/index.ipynb \
+  $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True) \
+	  --ContentsManager.pre_save_hook=insight_project.notebook.clean_on_save $(ARGS)
 
 lock:  ## re-pin build/requirements.lock from settings.ini
 	bash build/lock.sh

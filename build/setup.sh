@@ -28,5 +28,9 @@ echo "build/setup.sh: installing the pinned environment from $LOCK into $VENV ..
 "$VENV/bin/python" -m pip install --quiet -r "$LOCK"
 "$VENV/bin/python" -m pip install --quiet --no-deps -e ".[dev]"
 "$VENV/bin/python" -m ipykernel install --prefix "$VENV" --name python3 >/dev/null 2>&1 || true
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  # nbdev's hooks: notebooks cleaned when Jupyter saves them, merge conflicts in notebooks resolved by nbdev_merge
+  "$VENV/bin/nbdev_install_hooks" >/dev/null 2>&1 || echo "build/setup.sh: nbdev's git hooks were not installed; run $VENV/bin/nbdev_install_hooks" >&2
+fi
 echo "$want" > "$stamp"
 echo "build/setup.sh: ready; activate with: source $VENV/bin/activate"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .config import InsightError, log
+from .config import InsightError, log, resolve_latest
 from .data import Schema
 
 # %% auto #0
@@ -185,11 +185,12 @@ def resolve_run(ref:str|Path, # 'latest', a run id, or a path to a run folder
                ) -> Path:
     "The folder of the run `ref` names; `ArtifactError` listing the runs there are if none matches."
     models_dir = Path(models_dir); ref = str(ref)
+    if Path(ref).name == 'latest' and Path(ref).is_file(): models_dir, ref = Path(ref).parent, 'latest'
     if ref == 'latest':
         latest = models_dir/'latest'
         if not latest.is_file(): raise ArtifactError(f"{models_dir}: no runs yet (no 'latest' pointer); train one with insight_train or insight_run")
         ref = latest.read_text().strip()
-    for candidate in (Path(ref), models_dir/ref):
+    for candidate in (resolve_latest(ref), models_dir/ref):
         if (candidate/'run.json').is_file(): return candidate
     known = [p.parent.name for p in sorted(models_dir.glob('*/run.json'))]
     raise ArtifactError(f"run {ref!r} not found in {models_dir}" + (f"; runs there: {', '.join(known[-10:])}" if known else '; there are no runs yet'))

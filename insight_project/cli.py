@@ -132,12 +132,36 @@ def format_summary(summary:dict) -> str:
     return '\n'.join(lines)
 
 # %% ../nbs/10_cli.ipynb #8b4de085
-def _load(config:str|None, sets:list|None, verbose:bool=False):
-    from insight_project.config import load_config, setup_logging
+def _project_config():
+    "The project's default config file, or None outside a project."
+    from insight_project.config import project_root
+    path = project_root()/'configs'/'config.yaml'
+    return path if path.is_file() else None
+
+def _load(config:str|None, sets:list|None, verbose:bool=False, model:str|None=None):
+    "The command's config: `--config`, else the project's, else (given `model`) the one stored with that run."
+    from insight_project.config import load_config, log, project_root, setup_logging
     setup_logging(verbose)
+    if config is None and model is not None and _project_config() is None:
+        from insight_project.artifact import resolve_run
+        run_dir = resolve_run(model, project_root()/'models')
+        log.info(f"no configs/config.yaml here: using the config stored with run {run_dir.name}")
+        return load_config(run_dir/'config.yaml', sets or [], root=project_root(), local=False)
     return load_config(config, sets or [])
 
 _SET_HELP = "override a config key, e.g. --set model.cv_folds=3 (repeatable)"
+
+# %% ../nbs/10_cli.ipynb #a5867b9c
+def _list_runs(config:str|None, sets:list|None, verbose:bool=False):
+    "Print the saved runs: of the config's `output.models_dir`, or outside a project of `models/` here."
+    from insight_project.artifact import list_runs
+    from insight_project.config import parse_set, project_root
+    if config is not None or _project_config() is not None: models_dir = _load(config, sets, verbose).models_dir
+    else:
+        given = [parse_set(s).get('output', {}).get('models_dir') for s in sets or []]
+        models_dir = project_root()/([g for g in given if g] or ['models'])[-1]
+    runs = list_runs(models_dir)
+    print(runs.to_string(index=False) if len(runs) else f"no runs in {models_dir}")
 
 # %% ../nbs/10_cli.ipynb #9548a4c4
 @call_parse
@@ -163,12 +187,8 @@ def train_main(config:str=None, # config file (default: configs/config.yaml)
     "Train and compare models from the config, save the run; or list the saved runs."
     from insight_project.config import user_errors
     with user_errors('insight_train'):
-        cfg = _load(config, set, verbose)
-        if list:
-            from insight_project.artifact import list_runs
-            runs = list_runs(cfg.models_dir)
-            return print(runs.to_string(index=False) if len(runs) else f"no runs in {cfg.models_dir}")
-        summary = run_job(cfg, eda=False, predict=0)
+        if list: return _list_runs(config, set, verbose)
+        summary = run_job(_load(config, set, verbose), eda=False, predict=0)
         print(format_summary(summary))
 
 # %% ../nbs/10_cli.ipynb #4b482da1
@@ -197,7 +217,7 @@ def predict_main(config:str=None, # config file (default: configs/config.yaml)
     "Predict one record (printed as JSON) or a whole file (streamed in chunks) with a saved run."
     from insight_project.config import user_errors
     with user_errors('insight_predict'):
-        cfg = _load(config, set, verbose)
+        cfg = _load(config, set, verbose, model=model)
         if input is not None and record is None and (cfg.compute.backend == 'dask' or not Path(input).is_file()):
             return _predict_parts(cfg, model, input, output, strict)
         from insight_project.inference import predict_command
@@ -227,7 +247,7 @@ def serve_main(config:str=None, # config file (default: configs/config.yaml)
     from insight_project.config import user_errors
     with user_errors('insight_serve'):
         from insight_project.serve import serve_command
-        serve_command(_load(config, set, verbose), model=model, host=host, port=port, workers=workers)
+        serve_command(_load(config, set, verbose, model=model), model=model, host=host, port=port, workers=workers)
 
 @call_parse
 def bench_main(config:str=None, # config file (default: configs/config.yaml)
@@ -240,7 +260,7 @@ def bench_main(config:str=None, # config file (default: configs/config.yaml)
     "Benchmarks: prediction latency per backend, server throughput, file streaming, training time; prints tables."
     from insight_project.config import user_errors
     with user_errors('insight_bench'):
-        cfg = _load(config, set, verbose)
+        cfg = _load(config, set, verbose, model=model)
         if suite in ('all', 'train'):
             from insight_project.bench_train import bench_training
             bench_training(cfg, quick=quick)

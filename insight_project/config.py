@@ -18,9 +18,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 # %% auto #0
-__all__ = ['FeatureKind', 'log', 'InsightError', 'ConfigError', 'project_root', 'DataConfig', 'SplitConfig', 'FeaturesConfig',
-           'SearchConfig', 'CandidateConfig', 'ModelConfig', 'OutputConfig', 'InferenceConfig', 'ServeConfig',
-           'ComputeConfig', 'Config', 'read_yaml', 'parse_set', 'load_config', 'setup_logging', 'user_errors']
+__all__ = ['FeatureKind', 'log', 'InsightError', 'ConfigError', 'project_root', 'resolve_latest', 'DataConfig', 'SplitConfig',
+           'FeaturesConfig', 'SearchConfig', 'CandidateConfig', 'ModelConfig', 'OutputConfig', 'InferenceConfig',
+           'ServeConfig', 'ComputeConfig', 'Config', 'read_yaml', 'parse_set', 'load_config', 'setup_logging',
+           'user_errors']
 
 # %% ../nbs/00_config.ipynb #16bed8b6
 class InsightError(Exception):
@@ -38,6 +39,20 @@ def project_root(start:str|Path|None=None, # where to start looking (default: th
     for folder in (here, *here.parents):
         if (folder/'configs').is_dir() or (folder/'settings.ini').is_file(): return folder
     return here
+
+# %% ../nbs/00_config.ipynb #0a8bcad8
+def resolve_latest(path:str|Path, # a path that may pass through a `latest` pointer, e.g. models/latest/config.yaml
+                  ) -> Path:
+    "`path` with a `latest` pointer file in it replaced by the run folder it names."
+    path = Path(path)
+    for i in range(1, len(path.parts) + 1):
+        head = Path(*path.parts[:i])
+        if head.name != 'latest' or not head.is_file(): continue
+        try: run_id = head.read_text(encoding='utf-8').strip()
+        except (OSError, UnicodeDecodeError): return path
+        if not run_id or run_id in ('.', '..', 'latest') or '/' in run_id or '\\' in run_id: return path
+        return head.parent/run_id/Path(*path.parts[i:])
+    return path
 
 # %% ../nbs/00_config.ipynb #518ccdea
 class _Section(BaseModel):
@@ -280,8 +295,8 @@ def load_config(path:str|Path|None=None, # config file (default: configs/config.
     root = Path(root).resolve() if root else project_root()
     if path is None: path = root/'configs'/'config.yaml'
     else:
-        path = Path(os.path.expanduser(str(path)))
-        if not path.is_absolute() and not path.exists() and (root/path).exists(): path = root/path
+        path = resolve_latest(Path(os.path.expanduser(str(path))))
+        if not path.is_absolute() and not path.exists() and resolve_latest(root/path).exists(): path = resolve_latest(root/path)
     origins, sources = {}, [str(path)]
     default_missing = path == root/'configs'/'config.yaml' and not path.exists()
     raw = {} if default_missing else _merge({}, read_yaml(path), str(path), origins)  # no project config: defaults and --set

@@ -15,7 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FULL = 'slow' in os.environ.get('INSIGHT_TEST_FLAGS', '').replace(',', ' ').split()
-SCRIPTS = ['insight_run', 'insight_eda', 'insight_train', 'insight_predict', 'insight_serve', 'insight_bench', 'insight_docs']
+SCRIPTS = ['insight_run', 'insight_eda', 'insight_train', 'insight_predict', 'insight_serve', 'insight_bench', 'insight_docs',
+           'insight_outputs', 'insight_new']
 
 
 def _run(cmd, **kw):
