@@ -147,16 +147,15 @@ import setuptools, shlex
 config = ConfigParser(delimiters=['='])
 config.read('settings.ini', encoding='utf-8')
 cfg = config['DEFAULT']
-licenses = {'apache2': ('Apache Software License 2.0', 'OSI Approved :: Apache Software License'),
-            'mit': ('MIT License', 'OSI Approved :: MIT License')}
+licenses = {'apache2': 'Apache-2.0', 'mit': 'MIT'}  # SPDX expressions: setuptools deprecates license classifiers
 statuses = ['1 - Planning', '2 - Pre-Alpha', '3 - Alpha', '4 - Beta', '5 - Production/Stable', '6 - Mature', '7 - Inactive']
-lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
+lic = licenses.get(cfg['license'].lower(), cfg['license'])
 
 setuptools.setup(
     name=cfg['lib_name'], version=cfg['version'], description=cfg['description'], keywords=cfg['keywords'],
-    author=cfg['author'], author_email=cfg['author_email'], license=lic[0], url=cfg['git_url'],
+    author=cfg['author'], author_email=cfg['author_email'], license=lic, url=cfg['git_url'],
     classifiers=['Development Status :: ' + statuses[int(cfg['status'])], 'Intended Audience :: ' + cfg['audience'].title(),
-                 'Natural Language :: ' + cfg['language'].title()] + (['License :: ' + lic[1]] if lic[1] else []),
+                 'Natural Language :: ' + cfg['language'].title()],
     packages=setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
     include_package_data=True,
     install_requires=shlex.split(cfg.get('requirements', '')),

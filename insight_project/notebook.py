@@ -21,8 +21,8 @@ from .config import InsightError, user_errors
 
 # %% auto #0
 __all__ = ['fixed_display', 'text_outputs', 'drop_volatile', 'NotebookRun', 'execute_notebook', 'output_differences',
-           'NotebookError', 'refresh_outputs', 'clean_on_save', 'project_settings', 'check_notebook',
-           'pytest_collect_file', 'outputs_main']
+           'NotebookError', 'refresh_outputs', 'project_settings', 'check_notebook', 'pytest_collect_file',
+           'clean_on_save', 'outputs_main']
 
 # %% ../nbs/00a_notebook.ipynb #675fa897
 def fixed_display(width:int=100, # characters per line of a DataFrame's text
@@ -164,19 +164,6 @@ def refresh_outputs(path:str|Path, # the notebook to execute in place
     return changed
 
 # %% ../nbs/00a_notebook.ipynb #a7e5a7b2
-def clean_on_save(model:dict, # the notebook model Jupyter is about to save
-                  path:str='', # its path, relative to where Jupyter was started
-                  **kwargs):
-    "A Jupyter `pre_save_hook`: nbdev's clean, then drop stderr and widget outputs."
-    if model.get('type') != 'notebook' or (model.get('content') or {}).get('nbformat') != 4: return
-    from nbdev.clean import clean_jupyter
-    clean_jupyter(path=path, model=model, **kwargs)
-    from nbdev.config import get_config
-    if not get_config(path=path or '.').jupyter_hooks: return
-    for cell in model['content'].get('cells', []):
-        if cell.get('cell_type') == 'code': cell['outputs'] = drop_volatile(cell.get('outputs', []))
-
-# %% ../nbs/00a_notebook.ipynb #fab0d9b9
 def project_settings(start:str|Path, # a path inside the project
                     ) -> tuple[Path, dict]:
     "The nbdev project holding `start`: its root and its `settings.ini` as a dict."
@@ -187,7 +174,7 @@ def project_settings(start:str|Path, # a path inside the project
             return folder, dict(parser['DEFAULT'])
     raise NotebookError(f"no settings.ini at or above {here}: not an nbdev project")
 
-# %% ../nbs/00a_notebook.ipynb #cb6fe452
+# %% ../nbs/00a_notebook.ipynb #51babef9
 def check_notebook(path:str|Path, # the notebook to test
                    force_flags:list|None=None, # flags to run anyway (default: $INSIGHT_TEST_FLAGS)
                   ) -> NotebookRun:
@@ -203,7 +190,7 @@ def check_notebook(path:str|Path, # the notebook to test
                                   "if it changes on every run (a time, a date, a temporary path), stop printing it.")
     return run
 
-# %% ../nbs/00a_notebook.ipynb #141c520a
+# %% ../nbs/00a_notebook.ipynb #fab0d9b9
 def _notebook_items():
     "pytest's File and Item classes for notebooks, made on first use so importing this module needs no pytest."
     import pytest
@@ -217,7 +204,7 @@ def _notebook_items():
         def collect(self): yield NotebookItem.from_parent(self, name=self.path.stem)
     return NotebookFile
 
-# %% ../nbs/00a_notebook.ipynb #d06599a6
+# %% ../nbs/00a_notebook.ipynb #4c4a1850
 def pytest_collect_file(parent, # the pytest node collecting
                         file_path:Path, # the file pytest offers
                        ):
@@ -230,7 +217,26 @@ def pytest_collect_file(parent, # the pytest node collecting
     if (root/settings.get('nbs_path', 'nbs')).resolve() not in p.resolve().parents: return None
     return _notebook_items().from_parent(parent, path=p)
 
-# %% ../nbs/00a_notebook.ipynb #7f8f60d2
+# %% ../nbs/00a_notebook.ipynb #d06599a6
+def clean_on_save(model:dict, # the notebook model Jupyter is about to save
+                  path:str='', # its path, relative to the folder Jupyter serves
+                  contents_manager=None, # Jupyter's contents manager (gives that folder)
+                  **kwargs):
+    "A Jupyter `pre_save_hook`: clean as `nbdev_clean` does, then drop stderr and widget outputs."
+    if model.get('type') != 'notebook' or (model.get('content') or {}).get('nbformat') != 4: return
+    from fastcore.basics import str2bool
+    from nbdev.clean import clean_nb
+    full = Path(getattr(contents_manager, 'root_dir', None) or '.')/path
+    try: _, settings = project_settings(full.parent)
+    except NotebookError: return  # not in an nbdev project: leave the notebook alone
+    if not str2bool(settings.get('jupyter_hooks', 'False')): return
+    nb = model['content']
+    clean_nb(nb, str2bool(settings.get('clear_all', 'False')), settings.get('allowed_metadata_keys', '').split(),
+             settings.get('allowed_cell_metadata_keys', '').split(), str2bool(settings.get('clean_ids', 'True')))
+    for cell in nb.get('cells', []):
+        if cell.get('cell_type') == 'code': cell['outputs'] = drop_volatile(cell.get('outputs', []))
+
+# %% ../nbs/00a_notebook.ipynb #eea1a659
 @call_parse
 def outputs_main(notebooks:str=None, # notebooks to refresh, separated by spaces (default: all under nbs_path)
                  slow:bool=False, # also run cells flagged `slow`
