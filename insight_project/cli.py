@@ -34,14 +34,16 @@ def _timed(timings:dict, name:str):
 def _train_record(cfg, schema, plan, result, ev, timings:dict, data_fp:str, n_rows:tuple) -> dict:
     "What run.json says about a training run."
     from insight_project.artifact import git_commit, library_versions
+    config = cfg.to_dict(recorded=True)  # values read from ${env:NAME} stay references: a run folder holds no secret
+    data_path = str(cfg.data_path) if config['data']['path'] == cfg.data.path else config['data']['path']
     return {'created': _now(), 'task': schema.task, 'target': schema.target.name, 'classes': schema.classes,
             'selected': result.selected, 'metric': result.metric, 'metrics': ev.metrics, 'baseline_metrics': ev.baseline,
             'comparison': json.loads(result.comparison.to_json(orient='records')), 'search': result.params,
             'cv_folds': None if result.folds is None else json.loads(result.folds.to_json(orient='records')),
             'importance': None if ev.importance is None else json.loads(ev.importance.to_json(orient='records')),
-            'figures': sorted(ev.figures), 'compute': cfg.compute.backend,
-            'features': [vars(p) for p in plan], 'schema': schema.to_dict(), 'config': cfg.to_dict(),
-            'config_sources': cfg.sources, 'data_path': str(cfg.data_path), 'data_fingerprint': data_fp,
+            'figures': sorted(ev.figures), 'compute': config['compute']['backend'],
+            'features': [vars(p) for p in plan], 'schema': schema.to_dict(), 'config': config,
+            'config_sources': cfg.sources, 'data_path': data_path, 'data_fingerprint': data_fp,
             'rows': {'train': n_rows[0], 'test': n_rows[1]}, 'versions': library_versions(),
             'git_commit': git_commit(cfg.root), 'timings': {**timings, **result.timings}}
 
@@ -96,7 +98,8 @@ def _onnx(cfg, model, schema, test):
 def _sample_predictions(run_dir:Path, rows, schema, cfg):
     "Predictions of the run saved at `run_dir` (loaded from disk by a `Predictor`) for `rows`, beside the true target."
     from insight_project.inference import Predictor
-    predictor = Predictor.load(run_dir, backend=cfg.inference.backend)
+    from insight_project.artifact import config_trusted_types
+    predictor = Predictor.load(run_dir, backend=cfg.inference.backend, trusted_types=config_trusted_types(cfg))
     preds = predictor.predict(rows.drop(columns=[schema.target.name]))
     out = rows[[schema.target.name]].rename(columns={schema.target.name: 'actual'}).reset_index(drop=True)
     out.insert(0, 'predicted', list(preds['prediction']))

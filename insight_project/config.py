@@ -5,7 +5,10 @@
 # %% ../nbs/00_config.ipynb #7f215553
 from __future__ import annotations
 
+import copy
 import difflib
+import errno
+import io
 import logging
 import os
 import re
@@ -18,10 +21,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 # %% auto #0
-__all__ = ['FeatureKind', 'log', 'InsightError', 'ConfigError', 'project_root', 'resolve_latest', 'DataConfig', 'SplitConfig',
-           'FeaturesConfig', 'SearchConfig', 'CandidateConfig', 'ModelConfig', 'OutputConfig', 'InferenceConfig',
-           'ServeConfig', 'ComputeConfig', 'Config', 'read_yaml', 'parse_set', 'load_config', 'setup_logging',
-           'user_errors']
+__all__ = ['FeatureKind', 'MAX_CONFIG_BYTES', 'MAX_ALIAS_VALUES', 'MAX_YAML_DEPTH', 'log', 'InsightError', 'ConfigError',
+           'project_root', 'resolve_latest', 'DataConfig', 'SplitConfig', 'FeaturesConfig', 'SearchConfig',
+           'CandidateConfig', 'ModelConfig', 'OutputConfig', 'InferenceConfig', 'ServeConfig', 'ComputeConfig',
+           'Config', 'read_yaml', 'parse_set', 'expand_env', 'load_config', 'setup_logging', 'user_errors']
 
 # %% ../nbs/00_config.ipynb #16bed8b6
 class InsightError(Exception):
@@ -116,6 +119,7 @@ class InferenceConfig(_Section):
     backend: Literal['auto', 'sklearn', 'onnx'] = 'auto'
     strict: bool = Field(False, description="stop a file at the first invalid row instead of writing it to the errors file")
     onnx_tolerance: float = Field(1e-5, gt=0, description="largest probability difference for the ONNX model to be accepted")
+    trusted_types: list[str] = Field([], description="extra types (dotted names) an operator trusts when loading a model file")
 
 class ServeConfig(_Section):
     "The REST server."
@@ -126,6 +130,8 @@ class ServeConfig(_Section):
     max_body_bytes: int = Field(1_048_576, ge=1024, description="request body limit (413 beyond it)")
     access_log: bool = Field(True, description="log one structured line per request")
     graceful_timeout: int = Field(10, ge=0, description="seconds to finish requests on SIGTERM")
+    request_timeout: float = Field(30, gt=0, description="seconds a client has to send a whole request (headers and body)")
+    max_connections: int = Field(256, ge=1, description="open connections at once; beyond it an idle or the slowest-sending one is closed, and a new one is refused (503) only when all are busy")
 
 class ComputeConfig(_Section):
     "Where heavy work runs."
@@ -150,6 +156,7 @@ class Config(_Section):
     _root: Path = PrivateAttr(default_factory=Path.cwd)
     _sources: list[str] = PrivateAttr(default_factory=list)
     _origins: dict = PrivateAttr(default_factory=dict)
+    _env_refs: dict = PrivateAttr(default_factory=dict)
 
     @property
     def root(self) -> Path: return self._root
@@ -173,20 +180,82 @@ class Config(_Section):
     def models_dir(self) -> Path: return self.resolve(self.output.models_dir)
     @property
     def reports_dir(self) -> Path: return self.resolve(self.output.reports_dir)
-    def to_dict(self) -> dict: return self.model_dump(mode='json')
+    def to_dict(self,
+                recorded:bool=False, # values read from `${env:NAME}` as that reference (what a run records)
+               ) -> dict:
+        "The config as plain JSON types."
+        out = self.model_dump(mode='json')
+        return _with_references(out, self._env_refs) if recorded else out
+
+# %% ../nbs/00_config.ipynb #c0a1b2e3
+MAX_CONFIG_BYTES = 1 << 20  # a config file (or a `--set` value) larger than this is refused unread
+MAX_ALIAS_VALUES = 10_000  # values that YAML aliases may add once expanded
+MAX_YAML_DEPTH = 100  # levels of nesting in a config
+
+def _children(node) -> list:
+    "The nodes directly inside a composed YAML node."
+    if isinstance(node, yaml.SequenceNode): return node.value
+    if isinstance(node, yaml.MappingNode): return [n for pair in node.value for n in pair]
+    return []
+
+def _where(where:str, node) -> str:
+    "`where` with the node's line and column when `where` is a file."
+    mark = getattr(node, 'start_mark', None)
+    return f"{where}:{mark.line+1}:{mark.column+1}" if mark and not where.startswith('--set') else where
 
 # %% ../nbs/00_config.ipynb #02b2caeb
+def _check_expansion(root, # a composed YAML document (aliases are shared nodes in it)
+                     where:str, # the file (or `--set key`) named in errors
+                    ):
+    "`ConfigError` if `root` nests too deeply, holds an alias inside its own value, or its aliases expand too far."
+    sizes, nodes, path, stack = {}, {}, set(), [(root, False)]
+    while stack:  # an explicit stack: the values of each node are counted once, however often it is aliased
+        node, done = stack.pop()
+        if done:
+            path.discard(id(node)); sizes[id(node)] = 1 + sum(sizes[id(c)] for c in _children(node)); continue
+        if id(node) in sizes: continue
+        if id(node) in path: raise ConfigError(f"{_where(where, node)}: a YAML alias refers to the value holding it")
+        if len(path) >= MAX_YAML_DEPTH:
+            raise ConfigError(f"{_where(where, node)}: nested more than {MAX_YAML_DEPTH} levels deep")
+        path.add(id(node)); nodes[id(node)] = node
+        stack.append((node, True)); stack.extend((c, False) for c in _children(node))
+    added = sizes[id(root)] - len(sizes)
+    if added <= MAX_ALIAS_VALUES: return
+    _, culprit = min((s, i) for i, s in sizes.items() if s > MAX_ALIAS_VALUES)  # the smallest value over the budget
+    shown = f"{added:,}" if added < 10**15 else 'more than 10^15'
+    raise ConfigError(f"{_where(where, nodes[culprit])}: YAML aliases would expand to {shown} more values "
+                      f"(at most {MAX_ALIAS_VALUES:,}): refused before expanding; write the values out instead")
+
+def _yaml_value(text:str, # one YAML document
+                where:str, # the file (or `--set key`) named in errors
+               ):
+    "The value of the YAML document `text`, built only after `_check_expansion` passed."
+    loader = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)(text)
+    try:
+        node = loader.get_single_node()
+        if node is None: return None
+        _check_expansion(node, where)
+        return loader.construct_document(node)
+    finally: loader.dispose()
+
 def read_yaml(path:str|Path) -> dict:
     "The mapping in the YAML file at `path`; `ConfigError` naming file, line and column on any problem."
     path = Path(path)
     if not path.is_file(): raise ConfigError(f"{path}: config file not found")
-    try: text = path.read_text(encoding='utf-8')
+    try:
+        with open(path, 'rb') as f: raw = f.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: config file larger than {MAX_CONFIG_BYTES:,} bytes (1 MiB): refused unread; "
+                              "is it the right file?")
+        text = raw.decode('utf-8')
     except (OSError, UnicodeDecodeError) as e: raise ConfigError(f"{path}: cannot read config file ({e})") from None
-    try: data = yaml.safe_load(text)
+    try: data = _yaml_value(text, str(path))
     except yaml.YAMLError as e:
         mark = getattr(e, 'problem_mark', None)
         where = f":{mark.line+1}:{mark.column+1}" if mark else ''
         raise ConfigError(f"{path}{where}: invalid YAML: {getattr(e, 'problem', None) or e}") from None
+    except (ValueError, RecursionError) as e:  # e.g. an integer of 5,000 digits
+        raise ConfigError(f"{path}: invalid YAML: {e}") from None
     if data is None: return {}
     if not isinstance(data, dict): raise ConfigError(f"{path}: a config must be a mapping of keys, got {type(data).__name__}")
     return data
@@ -214,8 +283,10 @@ def parse_set(item:str # `dotted.key=value`; the value is read as a YAML scalar
     key, sep, raw = item.partition('=')
     if not sep or not key.strip() or any(not p for p in key.strip().split('.')):
         raise ConfigError(f"--set {item!r}: expected dotted.key=value, e.g. --set model.cv_folds=3")
-    try: value = yaml.safe_load(raw) if raw.strip() else ''
-    except yaml.YAMLError: value = raw
+    if len(raw.encode('utf-8', 'surrogatepass')) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"--set {key.strip()}: the value is longer than {MAX_CONFIG_BYTES:,} bytes")
+    try: value = _yaml_value(raw, f"--set {key.strip()}") if raw.strip() else ''
+    except (yaml.YAMLError, ValueError, RecursionError): value = raw  # not YAML: the text itself
     out: Any = value
     for part in reversed(key.strip().split('.')): out = {part: out}
     return out
@@ -241,6 +312,28 @@ def _interpolate(value, key:str, origins:dict):
         except yaml.YAMLError: return out
     return out
 
+def _env_references(raw, path:tuple=()) -> dict:
+    "Path (a tuple of keys and indices) -> text, for every string in `raw` that holds a `${env:...}` reference."
+    if isinstance(raw, (dict, list)):
+        items = raw.items() if isinstance(raw, dict) else enumerate(raw)
+        return {p: r for k, v in items for p, r in _env_references(v, path + (k,)).items()}
+    return {path: raw} if path and isinstance(raw, str) and _ENV_RE.search(raw) else {}
+
+_MISSING = object()
+def _at_path(data, path:tuple):
+    for p in path:
+        try: data = data[p]
+        except (KeyError, IndexError, TypeError): return _MISSING
+    return data
+
+def _with_references(dumped:dict, refs:dict) -> dict:
+    "A copy of `dumped` where each value read from `${env:...}` (`refs`: path -> (reference, value at load)) is the reference."
+    out = copy.deepcopy(dumped)
+    for path, (ref, loaded) in refs.items():
+        value = _at_path(out, path)
+        if value is not _MISSING and value == loaded: _at_path(out, path[:-1])[path[-1]] = ref  # unchanged since loading
+    return out
+
 def _refuse_secrets(raw, origins:dict, key:str=''):
     "`ConfigError` if a secret-looking key holds a literal value instead of `${env:NAME}`."
     if isinstance(raw, dict):
@@ -250,6 +343,18 @@ def _refuse_secrets(raw, origins:dict, key:str=''):
     elif _SECRET_RE.search(key.rsplit('.', 1)[-1]) and raw not in (None, '') and not (isinstance(raw, str) and _ENV_RE.fullmatch(raw.strip())):
         raise ConfigError(f"{origins.get(key, '<config>')}: {key}: looks like a secret; never write it in a config file: "
                           f"put it in an environment variable and write ${{env:NAME}}")
+
+# %% ../nbs/00_config.ipynb #c0a1b2f1
+class _Everywhere(dict):
+    "An `origins` map naming the same source for every key."
+    def __init__(self, where:str): super().__init__(); self.where = where
+    def get(self, key, default=None): return self.where
+
+def expand_env(value, # a recorded value (a run's config or a part of it) that may hold `${env:NAME}` references
+               where:str='<run config>', # what errors name, e.g. the run's run.json
+              ):
+    "`value` with every `${env:...}` replaced from the environment; `ConfigError` naming a missing variable."
+    return _interpolate(value, '', _Everywhere(where))
 
 # %% ../nbs/00_config.ipynb #38637571
 def _model_at(model:type[BaseModel], loc:tuple):
@@ -306,6 +411,7 @@ def load_config(path:str|Path|None=None, # config file (default: configs/config.
     for item in overrides or ():
         raw = _merge(raw, parse_set(item), f"--set {item.partition('=')[0]}", origins)
     _refuse_secrets(raw, origins)
+    refs = _env_references(raw)
     raw = _interpolate(raw, '', origins)
     try: cfg = Config.model_validate(raw)
     except ValidationError as e:
@@ -313,6 +419,8 @@ def load_config(path:str|Path|None=None, # config file (default: configs/config.
         if default_missing: lines = [l.replace(f"{path}: ", '') + f" (there is no {path}: give --config PATH, or --set data.path=... --set data.target=...)" for l in lines]
         raise ConfigError(lines[0] if len(lines) == 1 else f"{len(lines)} problems in the config:\n  " + '\n  '.join(lines)) from None
     cfg._root, cfg._sources, cfg._origins = root, sources + [f"--set {o}" for o in overrides or ()], origins
+    dumped = cfg.model_dump(mode='json')
+    cfg._env_refs = {p: (r, _at_path(dumped, p)) for p, r in refs.items() if _at_path(dumped, p) is not _MISSING}
     return cfg
 
 # %% ../nbs/00_config.ipynb #9cc8b83c
@@ -327,13 +435,34 @@ def setup_logging(verbose:bool=False):
     log.setLevel(logging.DEBUG if verbose else logging.INFO)
     log.propagate = False
 
+_STORAGE_ERRORS = {errno.ENOSPC: 'no space left on the device',
+                   errno.EFBIG: 'file too large (a file size limit was reached)',
+                   errno.EDQUOT: 'disk quota exceeded', errno.EROFS: 'read-only file system'}
+
+def _failed_file(e:OSError) -> str|None:
+    "The file `e` is about: its `filename`, else the file open (or `path`) in the innermost frame of its traceback."
+    if e.filename is not None: return str(e.filename)
+    found, tb = None, e.__traceback__
+    while tb is not None:
+        names = [v.name for v in tb.tb_frame.f_locals.values()
+                 if isinstance(v, io.IOBase) and isinstance(getattr(v, 'name', None), str)]
+        path = tb.tb_frame.f_locals.get('path')
+        found = names[0] if names else str(path) if isinstance(path, Path) else found
+        tb = tb.tb_next
+    return found
+
 @contextmanager
 def user_errors(command:str, # the command's name, shown before the message
                ):
-    "Turn an `InsightError` raised inside into one line on stderr and `SystemExit(2)`."
+    "Turn an `InsightError` (or a full disk, size limit, quota) raised inside into one line on stderr and `SystemExit(2)`."
     try: yield
     except InsightError as e:
         print(f"{command}: error: {e}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except OSError as e:
+        if e.errno not in _STORAGE_ERRORS: raise
+        print(f"{command}: error: {_failed_file(e) or 'a file being written'}: {_STORAGE_ERRORS[e.errno]}; "
+              "free some space (or raise the limit) and run again", file=sys.stderr)
         raise SystemExit(2) from None
     except KeyboardInterrupt:
         print(f"{command}: interrupted", file=sys.stderr)

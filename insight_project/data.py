@@ -22,9 +22,9 @@ from .config import Config, InsightError, log
 
 # %% auto #0
 __all__ = ['TABLE_SUFFIXES', 'KINDS', 'MAX_STORED_CATEGORIES', 'MISSING_CATEGORY', 'DataError', 'table_format', 'read_table',
-           'iter_table', 'count_rows', 'ColumnSchema', 'Schema', 'infer_task', 'infer_schema', 'schema_table', 'Issue',
-           'SchemaValidationError', 'Validation', 'validate_frame', 'check_frame', 'drop_missing_target', 'load_table',
-           'split_data', 'fingerprint', 'file_mode', 'write_atomic']
+           'iter_table', 'count_rows', 'ColumnSchema', 'Schema', 'infer_task', 'beyond_float', 'infer_schema',
+           'schema_table', 'Issue', 'SchemaValidationError', 'Validation', 'validate_frame', 'check_frame',
+           'text_issues', 'drop_missing_target', 'load_table', 'split_data', 'fingerprint', 'file_mode', 'write_atomic']
 
 # %% ../nbs/01_data.ipynb #8093a545
 class DataError(InsightError):
@@ -208,7 +208,42 @@ def _column_schema(s:pd.Series, kind:str) -> ColumnSchema:
     if kind == 'identifier': col.required = False
     return col
 
+# %% ../nbs/01_data.ipynb #c41e5a11
+def _short(v, limit:int=60) -> str:
+    "`repr(v)`, cut in the middle when long: a hostile 400-digit number or a megabyte of text stays a short message."
+    r = repr(v)
+    return r if len(r) <= limit else f"{r[:limit - 20]}...{r[-12:]} ({len(str(v))} characters)"
+
+def _to_float(v) -> float:
+    "`v` as a float: NaN when not a number, ±inf for a whole number beyond the float range (JSON allows any length)."
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, str, np.number)): return math.nan
+    try: return float(v)
+    except OverflowError: return math.inf if v > 0 else -math.inf
+    except ValueError: return math.nan
+
+def _as_number(s:pd.Series):
+    "(float values, mask of values that were present but not numbers); true/false is not a number."
+    if pd.api.types.is_bool_dtype(s): return pd.Series(np.nan, index=s.index), s.notna().to_numpy()
+    if pd.api.types.is_numeric_dtype(s): return s.astype('float64'), np.zeros(len(s), bool)
+    present = s.notna().to_numpy()
+    plain = s.map(lambda v: v if not isinstance(v, (bool, np.bool_)) else None) if s.dtype == object else s
+    try: as_num = pd.to_numeric(plain, errors='coerce')
+    except OverflowError:  # a Python int beyond the float range: one value at a time, such values become ±inf
+        as_num = pd.Series([_to_float(v) for v in s], index=s.index, dtype='float64')
+    return as_num.astype('float64'), present & as_num.isna().to_numpy()
+
+def _not_finite(v) -> str:
+    "The problem with a value that became ±inf: infinite as written, or a number too large for a float."
+    if isinstance(v, (float, np.floating)) or str(v).strip().lstrip('+-').lower() in ('inf', 'infinity'):
+        return f"infinite value {_short(v)}"
+    return f"number beyond the float range (±1.8e308): {_short(v)}"
+
 # %% ../nbs/01_data.ipynb #3cc48c61
+def _plain(v): return v.item() if isinstance(v, np.generic) else v
+
+_BEYOND_HINT = ("fix or drop that row: a column of numbers must hold finite ones "
+                "(this one would be read as text, or get an infinite range)")
+
 def infer_task(y:pd.Series, # the target column
               ) -> str:
     "'classification' for text, boolean or few whole-number labels; otherwise 'regression'."
@@ -217,6 +252,21 @@ def infer_task(y:pd.Series, # the target column
     whole = pd.api.types.is_integer_dtype(y) or (len(values) and bool(np.all(np.mod(values, 1) == 0)))
     return 'classification' if whole and values.nunique() <= 20 else 'regression'
 
+def beyond_float(df:pd.DataFrame) -> tuple[str, int, Any]|None:
+    "(column, row, value) of the first infinite (or beyond the float range) number in a column of numbers; or None."
+    for name in df.columns:
+        s = df[name]
+        if pd.api.types.is_float_dtype(s): values = numbers = s
+        elif _is_text(s) and not isinstance(s.dtype, pd.CategoricalDtype):
+            values = s.dropna()
+            if not len(values): continue
+            numbers, wrong = _as_number(values)
+            if wrong.any(): continue  # text values: a categorical column
+        else: continue
+        for i in np.flatnonzero(np.isinf(numbers.to_numpy(dtype='float64'))):
+            return str(name), int(values.index[i]), _plain(values.iloc[i])
+    return None
+
 def infer_schema(df:pd.DataFrame, # the training table
                  target:str|None=None, # the target column, described apart from the features
                  task:str|None=None, # 'classification' or 'regression' (None: inferred from the target)
@@ -224,6 +274,8 @@ def infer_schema(df:pd.DataFrame, # the training table
                  identifier_ratio:float=0.95, # text columns with this share of distinct values are identifiers
                 ) -> Schema:
     "Infer the `Schema` of `df`: a kind and value ranges for every column, and the target's task and classes."
+    huge = beyond_float(df)
+    if huge: raise DataError(f"column '{huge[0]}', row {huge[1]}: {_not_finite(huge[2])}; {_BEYOND_HINT}")
     cols = []
     for name in df.columns:
         if df[name].dtype == object and df[name].map(lambda v: isinstance(v, _NESTED)).any():
@@ -285,14 +337,6 @@ def _expected(c:ColumnSchema) -> str:
     if c.kind in ('numeric', 'integer') and c.min is not None: what += f" (training range {c.min} .. {c.max})"
     return what + ('' if c.nullable else ', not missing')
 
-def _as_number(s:pd.Series):
-    "(float values, mask of values that were present but not numbers); true/false is not a number."
-    if pd.api.types.is_bool_dtype(s): return pd.Series(np.nan, index=s.index), s.notna().to_numpy()
-    if pd.api.types.is_numeric_dtype(s): return s.astype('float64'), np.zeros(len(s), bool)
-    present = s.notna().to_numpy()
-    as_num = pd.to_numeric(s.map(lambda v: v if not isinstance(v, (bool, np.bool_)) else None) if s.dtype == object else s, errors='coerce')
-    return as_num.astype('float64'), present & as_num.isna().to_numpy()
-
 def _as_boolean(s:pd.Series):
     if pd.api.types.is_bool_dtype(s): return s.astype('float64'), np.zeros(len(s), bool)
     lowered = s.map(lambda v: str(v).strip().lower() if v is not None and v == v else None)
@@ -304,13 +348,21 @@ def _as_datetime(s:pd.Series):
     out = pd.to_datetime(s, errors='coerce', format='ISO8601', utc=False)
     return out, (s.notna() & out.isna()).to_numpy()
 
+_INVALID_TEXT = "not valid text: it holds a lone surrogate (an unpaired \\ud800-\\udfff escape)"
+
+def _unencodable(v) -> bool:
+    "True for text that is not valid Unicode (a lone surrogate such as JSON's \"\\ud800\"): no model or file can hold it."
+    if type(v) is not str or v.isascii(): return False
+    try: v.encode('utf-8'); return False
+    except UnicodeEncodeError: return True
+
 def _as_category(s:pd.Series):
-    "(text values with missing as `MISSING_CATEGORY`, mask of non-text values such as lists or dicts)."
+    "(text values with missing as `MISSING_CATEGORY`, mask of non-text values such as lists or dicts, or invalid text)."
     if isinstance(s.dtype, pd.CategoricalDtype): s = s.astype(object)  # a pandas category column (common in Parquet)
     if isinstance(s.dtype, pd.StringDtype) or (pd.api.types.is_string_dtype(s) and s.dtype != object):  # pandas' string dtype: vectorised
         return s.fillna(MISSING_CATEGORY).astype(object), np.zeros(len(s), bool)
-    bad = s.map(lambda v: isinstance(v, _NESTED)).to_numpy(bool) if s.dtype == object else np.zeros(len(s), bool)
-    text = s.map(lambda v: MISSING_CATEGORY if v is None or (isinstance(v, float) and math.isnan(v)) or isinstance(v, _NESTED)
+    bad = s.map(lambda v: isinstance(v, _NESTED) or _unencodable(v)).to_numpy(bool) if s.dtype == object else np.zeros(len(s), bool)
+    text = s.map(lambda v: MISSING_CATEGORY if v is None or (isinstance(v, float) and math.isnan(v)) or isinstance(v, _NESTED) or _unencodable(v)
                  else (str(v) if not isinstance(v, float) or not v.is_integer() else str(int(v)))).astype(object)
     return text, bad
 
@@ -323,19 +375,20 @@ def _check_column(s:pd.Series, c:ColumnSchema, issues:list, unseen:dict, row_off
             issues.append(Issue(int(i) + row_offset, c.name, problem(v), _expected(c)))
     if c.kind in ('numeric', 'integer'):
         out, wrong = _as_number(s)
-        flag(wrong, lambda v: f"not a number: {v!r}")
+        flag(wrong, lambda v: f"not a number: {_short(v)}")
         inf = np.isinf(out.to_numpy())
-        flag(inf, lambda v: f"infinite value {v!r}")
+        flag(inf, _not_finite)
         out = out.where(~inf, np.nan)
         missing = out.isna().to_numpy() & ~wrong & ~inf
     elif c.kind == 'boolean':
-        out, wrong = _as_boolean(s); flag(wrong, lambda v: f"not true/false: {v!r}")
+        out, wrong = _as_boolean(s); flag(wrong, lambda v: f"not true/false: {_short(v)}")
         missing = out.isna().to_numpy() & ~wrong
     elif c.kind == 'datetime':
-        out, wrong = _as_datetime(s); flag(wrong, lambda v: f"not a date/time: {v!r}")
+        out, wrong = _as_datetime(s); flag(wrong, lambda v: f"not a date/time: {_short(v)}")
         missing = out.isna().to_numpy() & ~wrong
     else:
-        out, wrong = _as_category(s); flag(wrong, lambda v: f"not a single value: {type(v).__name__}")
+        out, wrong = _as_category(s)
+        flag(wrong, lambda v: _INVALID_TEXT if _unencodable(v) else f"not a single value: {type(v).__name__}")
         missing = (out == MISSING_CATEGORY).to_numpy() & ~wrong
         if c.categories is not None and c.kind == 'categorical':
             new = ~out.isin(c.categories).to_numpy() & ~missing & ~wrong
@@ -369,6 +422,20 @@ def check_frame(df:pd.DataFrame, schema:Schema, extra:str='ignore', source:str='
     if v.issues: raise SchemaValidationError(v.issues, source=source)
     return v.frame
 
+# %% ../nbs/01_data.ipynb #b7f3a9d4
+def text_issues(records:list, # dicts of column -> value
+                row_offset:int=0, # added to row numbers
+               ) -> list[Issue]:
+    "An `Issue` for every key or text value of `records` that is not valid Unicode (a lone surrogate)."
+    out = []
+    for i, r in enumerate(records):
+        if not isinstance(r, dict): continue
+        for k, v in r.items():
+            if _unencodable(k):
+                out.append(Issue(None, k.encode('utf-8', 'backslashreplace').decode(), _INVALID_TEXT + ' in a column name', 'valid text'))
+            elif _unencodable(v): out.append(Issue(i + row_offset, str(k), _INVALID_TEXT, 'valid text'))
+    return out
+
 # %% ../nbs/01_data.ipynb #9247bba1
 def _select_columns(df:pd.DataFrame, cfg:Config) -> pd.DataFrame:
     "The target, features (include/exclude) and id columns of `df`; `DataError` for names not in the table."
@@ -398,7 +465,12 @@ def load_table(cfg:Config) -> pd.DataFrame:
             hint = " (the file seems to use another separator: set data.read_options.sep, e.g. --set 'data.read_options={sep: \";\"}')"
         raise DataError(f"{cfg.origin('data.target')}: data.target: column '{target}' is not in {cfg.data.path}{hint}; its columns are: {', '.join(map(str, df.columns))}")
     if len(df) == 0: raise DataError(f"{cfg.data.path}: the table has a header but no rows")
-    df = drop_missing_target(_select_columns(df, cfg), target)
+    df = _select_columns(df, cfg)
+    huge = beyond_float(df)  # before rows are dropped, so the row is the file's
+    if huge:
+        where = f":{huge[1] + 2}" if table_format(cfg.data_path) == 'csv' else f": row {huge[1]}"
+        raise DataError(f"{cfg.data.path}{where}: column '{huge[0]}': {_not_finite(huge[2])}; {_BEYOND_HINT}")
+    df = drop_missing_target(df, target)
     if len(df) == 0: raise DataError(f"{cfg.data.path}: every row has a missing target '{target}'")
     if df.shape[1] < 2: raise DataError(f"{cfg.data.path}: no feature columns left besides the target '{target}' (check data.include/exclude)")
     task = cfg.task or infer_task(df[target])
@@ -411,8 +483,6 @@ def load_table(cfg:Config) -> pd.DataFrame:
     return df
 
 # %% ../nbs/01_data.ipynb #9f68f234
-def _plain(v): return v.item() if hasattr(v, 'item') else v
-
 def split_data(df:pd.DataFrame, # the table, target included
                target:str, # the target column
                task:str, # 'classification' or 'regression'
@@ -426,7 +496,7 @@ def split_data(df:pd.DataFrame, # the table, target included
     if task == 'classification' and stratify:
         counts = df[target].value_counts()
         small = counts[counts < 2]
-        if len(small): raise DataError(f"target '{target}': class '{_plain(small.index[0])}' has {int(small.iloc[0])} row; a stratified split needs at least 2 per class (add data, drop the class, or set split.stratify=false)")
+        if len(small): raise DataError(f"target '{target}': class '{small.index[0].item() if hasattr(small.index[0], 'item') else small.index[0]}' has {int(small.iloc[0])} row; a stratified split needs at least 2 per class (add data, drop the class, or set split.stratify=false)")
         strat = df[target]
     n_test = math.ceil(len(df) * test_size)
     if n_test < 1 or len(df) - n_test < 2: raise DataError(f"{len(df)} rows are too few to split with test_size={test_size}")

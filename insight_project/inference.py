@@ -19,16 +19,17 @@ import pandas as pd
 
 from fastcore.basics import patch
 
-from .artifact import ArtifactError, load_run, read_record, resolve_run, sha256_file
+from .artifact import (ArtifactError, config_trusted_types, load_run, read_record, remove_leftovers, resolve_run,
+                                      sha256_file, sign_run, temp_prefix, verify_signature)
 from .data import file_mode, write_atomic
-from .config import Config, InsightError, log
-from .data import (MISSING_CATEGORY, DataError, Issue, Schema, SchemaValidationError, count_rows, iter_table,
+from .config import Config, InsightError, expand_env, log
+from .data import (MISSING_CATEGORY, DataError, Issue, Schema, SchemaValidationError, count_rows, iter_table, text_issues,
                                   table_format, validate_frame)
 
 # %% auto #0
 __all__ = ['FLOAT32_MAX', 'BACKENDS', 'onnx_input_types', 'OnnxExport', 'export_onnx', 'attach_onnx', 'FastPlan', 'fast_plan',
-           'conform_records', 'Scored', 'Predictor', 'FileResult', 'input_files', 'default_output', 'parse_record',
-           'predict_command']
+           'conform_records', 'Scored', 'Predictor', 'FileResult', 'input_files', 'default_output', 'escape_cell',
+           'parse_record', 'predict_command']
 
 # %% ../nbs/07_inference.ipynb #061b8215
 def onnx_input_types(schema:Schema) -> list:
@@ -138,13 +139,15 @@ def export_onnx(model, # the fitted scikit-learn pipeline
 def attach_onnx(run_dir:str|Path, # a saved run folder
                 check_frame:pd.DataFrame, # held-out rows (raw or conformed) to check the conversion on
                 tolerance:float=1e-5, # largest accepted probability difference
+                trusted_types:list[str]=(), # types or packages trusted beyond the code's list, to load the model
                ) -> dict:
-    "Export the run's model to `model.onnx` if it agrees with scikit-learn, and record the outcome in run.json."
-    run = load_run(run_dir)
+    "Export the run's model to `model.onnx` if it agrees with scikit-learn, record the outcome in run.json, and re-sign the run."
+    run = load_run(run_dir, trusted_types=trusted_types)
     export = export_onnx(run.model, run.schema, check_frame, tolerance)
     if export.data is not None: write_atomic(run.path/'model.onnx', export.data)
     else: (run.path/'model.onnx').unlink(missing_ok=True)
     write_atomic(run.path/'run.json', json.dumps({**run.record, 'onnx': export.info}, indent=2, default=str))
+    sign_run(run.path)
     log.info(f"onnx: {export.info['status']} ({export.info['reason']})")
     return export.info
 
@@ -276,11 +279,13 @@ def load(cls:Predictor, ref:str|Path='latest', # 'latest', a run id, or a run fo
           models_dir:str|Path='models', # where runs live (`cfg.models_dir`)
           backend:str='auto', # 'auto' (ONNX when accepted), 'onnx' or 'sklearn'
           extra_columns:str='ignore', # 'ignore' or 'refuse' columns the model does not know
+          trusted_types:list[str]=(), # types or packages trusted beyond the code's list (`config_trusted_types(cfg)`)
          ) -> Predictor:
-    "Load and verify a run, choosing the backend; `ArtifactError` for a missing, modified or unusable run."
+    "Load and verify a run, choosing the backend; `ArtifactError` for a missing, modified, unsigned or unusable run."
     if backend not in BACKENDS: raise InsightError(f"inference.backend: {backend!r} is not one of {', '.join(BACKENDS)}")
     if extra_columns not in ('ignore', 'refuse'): raise InsightError(f"inference.extra_columns: {extra_columns!r} is not 'ignore' or 'refuse'")
     path = resolve_run(ref, models_dir); record = read_record(path)
+    verify_signature(path, record)
     why_not = _onnx_status(path, record)
     if backend == 'onnx' and why_not: raise ArtifactError(f"{path}: cannot use the ONNX backend: {why_not}; use inference.backend=auto or sklearn")
     classifier = Schema.from_dict(record['schema']).task == 'classification'
@@ -290,7 +295,7 @@ def load(cls:Predictor, ref:str|Path='latest', # 'latest', a run id, or a run fo
         _verify(onnx_file, record['onnx'].get('sha256'), 'the ONNX model')
         engine = _OnnxEngine(_onnx_session(onnx_file.read_bytes()), Schema.from_dict(record['schema']).features, classifier)
         return cls(path, record, 'onnx', engine, record['onnx'].get('reason', ''), extra_columns)
-    run = load_run(path)
+    run = load_run(path, trusted_types=trusted_types)
     reason = 'chosen by inference.backend=sklearn' if backend == 'sklearn' else why_not
     return cls(path, run.record, 'sklearn', _SklearnEngine(run.model, run.schema.features, classifier), reason, extra_columns)
 
@@ -334,6 +339,8 @@ def _conform(self:Predictor, data, source:str='input', row_offset:int=0):
     if isinstance(data, pd.DataFrame): records, frame = None, data
     else:
         records = data if isinstance(data, list) else list(data)
+        bad_text = text_issues(records, row_offset)  # a lone surrogate: refused by every backend alike
+        if bad_text: raise SchemaValidationError(bad_text, source=source)
         fast = conform_records(records, self.schema, self.extra_columns, self._plan)
         if fast is not None: return fast[0], len(records), fast[1]
         bad = [Issue(i + row_offset, '(record)', f"not a record: {type(r).__name__}", 'an object of column: value')
@@ -350,8 +357,13 @@ def score(self:Predictor, data, # a DataFrame, or a list of dicts (column -> val
            source:str='input', # named in error messages
           ) -> Scored:
     "Validate `data` against the schema and predict it: labels, probabilities and unseen-category counts."
-    columns, n, unseen = self._conform(data, source)
-    labels, probs = self._engine.run(columns, n)
+    try:
+        columns, n, unseen = self._conform(data, source)
+        labels, probs = self._engine.run(columns, n)
+    except UnicodeEncodeError:  # a lone surrogate in an object-dtype frame: found only when text is encoded
+        records = data.to_dict(orient='records') if isinstance(data, pd.DataFrame) else list(data)
+        issues = text_issues(records) or [Issue(None, '(records)', 'text that is not valid Unicode', 'valid text')]
+        raise SchemaValidationError(issues, source=source) from None
     bad = _unfinished(labels, probs)
     if len(bad): raise SchemaValidationError([_unfinished_issue(int(i)) for i in bad], source=source)
     return Scored(labels, probs, unseen)
@@ -438,24 +450,37 @@ def default_output(src:str|Path) -> Path:
 def _errors_path(dst:Path) -> Path: return dst.with_name(_base_and_suffix(dst)[0] + '.errors.csv')
 
 def _temp_beside(path:Path) -> Path:
-    "A fresh temporary file name in the folder of `path`."
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
+    "A fresh temporary file in the folder of `path`, named with this process's id and host (see `remove_leftovers`)."
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path.name), suffix='.tmp'); os.close(fd)
     os.chmod(tmp, file_mode())  # mkstemp makes 0600; the renamed output should have the usual permissions
     return Path(tmp)
+
+def _remove_leftovers_for(*paths:Path):
+    "Remove what killed writers of `paths` left in their folders: tagged temporaries of any name, untagged ones of these names."
+    for folder in {p.parent for p in paths}:
+        remove_leftovers(folder, '.*~*@*~*.tmp')
+        for p in paths: remove_leftovers(folder, f".{glob.escape(p.name)}.*.tmp")
+
+def _cannot_write(path:Path, e:OSError) -> DataError:
+    "One line naming the file that could not be written and why (a full disk, a file size limit, a folder that is a file)."
+    reason = os.strerror(e.errno) if e.errno else str(e).strip().splitlines()[0]
+    return DataError(f"{path}: cannot write: {reason}" + (f" ({e.filename})" if e.filename and str(e.filename) != str(path) else ''))
 
 # %% ../nbs/07_inference.ipynb #ce86fc23
 class _TableWriter:
     "Appends DataFrames to a CSV or Parquet file with pyarrow (column types fixed by the first chunk)."
-    def __init__(self, path:Path, fmt:str):
-        self.path, self.fmt, self._out, self._schema, self.rows = path, fmt, None, None, 0
+    def __init__(self, path:Path, fmt:str, target:Path|None=None):
+        self.path, self.fmt, self.target, self._out, self._schema, self.rows = path, fmt, target or path, None, None, 0
     def write(self, frame:pd.DataFrame):
         import pyarrow as pa
         table = _arrow_table(frame)
-        if self._out is None: self._open(table.schema)
-        else:
-            try: table = table.cast(self._schema)
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError) as e: raise DataError(f"{self.path}: a chunk's column types differ from the first chunk's ({e})") from None
-        self._out.write_table(table)
+        try:
+            if self._out is None: self._open(table.schema)
+            else:
+                try: table = table.cast(self._schema)
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError) as e: raise DataError(f"{self.target}: a chunk's column types differ from the first chunk's ({e})") from None
+            self._out.write_table(table)
+        except OSError as e: raise _cannot_write(self.target, e) from None
         self.rows += len(frame)
     def _open(self, schema):
         import pyarrow as pa, pyarrow.csv as pc, pyarrow.parquet as pq
@@ -465,7 +490,14 @@ class _TableWriter:
             text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
             self._out = pq.ParquetWriter(self.path, schema, use_dictionary=text)
     def close(self):
-        if self._out is not None: self._out.close(); self._out = None
+        out, self._out = self._out, None
+        if out is not None:
+            try: out.close()
+            except OSError as e: raise _cannot_write(self.target, e) from None
+    def abort(self):
+        "Close after a failure, ignoring a second one: the file is about to be removed."
+        try: self.close()
+        except Exception: pass
 
 def _arrow_table(frame:pd.DataFrame):
     "`frame` as a pyarrow Table; columns of mixed Python types (a bad row's raw values) are written as text."
@@ -486,13 +518,31 @@ def _pass_through(self:Predictor, columns, keep=()) -> list[str]:
     return list(dict.fromkeys(c for c in wanted if c in columns))
 
 def _error_rows(chunk:pd.DataFrame, issues:list, offset:int) -> pd.DataFrame:
-    "The invalid rows of `chunk` with their row number and every problem found in each."
+    "The invalid rows of `chunk` with their row number and every problem found in each; values as spreadsheet-safe text."
     problems = {}
     for i in issues: problems.setdefault(i.row, []).append(f"{i.column}: {i.problem} (expected {i.expected})")
     rows = sorted(problems)
-    out = chunk.iloc[[r - offset for r in rows]].copy()
-    out.insert(0, 'problems', ['; '.join(problems[r]) for r in rows]); out.insert(0, 'row', rows)
+    out = pd.DataFrame({escape_cell(str(c)): chunk[c].iloc[[r - offset for r in rows]].map(_cell_text).to_numpy(dtype=object)
+                        for c in chunk.columns})
+    out.insert(0, 'problems', [escape_cell('; '.join(problems[r])) for r in rows]); out.insert(0, 'row', rows)
     return out
+
+def _cell_text(v) -> str|None:
+    "A raw value as text for the errors file (lists and arrays as JSON), escaped for spreadsheets."
+    if v is None or (isinstance(v, float) and v != v): return None
+    if isinstance(v, (list, tuple, dict, np.ndarray)): v = json.dumps(v.tolist() if isinstance(v, np.ndarray) else v, default=str)
+    return escape_cell(str(v))
+
+# %% ../nbs/07_inference.ipynb #b7e2a006
+_FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
+
+def escape_cell(value:str) -> str:
+    "`value` with a leading `'` if a spreadsheet would run it as a formula: it starts with = + @ tab CR, or - and is not a number."
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START): return value
+    if value[0] == '-':
+        try: float(value); return value
+        except ValueError: pass
+    return "'" + value
 
 # %% ../nbs/07_inference.ipynb #762b30e0
 @patch
@@ -558,11 +608,18 @@ def predict_file(self:Predictor, src:str|Path, # a CSV or Parquet file
     from tqdm import tqdm
     files = [f for f in input_files(src) if table_format(f)]; dst = Path(dst) if dst else default_output(src); errors_path = Path(errors_path) if errors_path else _errors_path(dst)
     if dst.resolve() in {f.resolve() for f in files}: raise DataError(f"{dst}: the output would overwrite the input; choose another --output")
-    fmt = table_format(dst); dst.parent.mkdir(parents=True, exist_ok=True)
-    opts = self.record.get('config', {}).get('data', {}).get('read_options', {}) if read_options is None else read_options
+    fmt = table_format(dst)
+    opts = (expand_env(self.record.get('config', {}).get('data', {}).get('read_options', {}), str(self.path/'run.json'))
+            if read_options is None else read_options)  # a recorded value may be an ${env:NAME} reference
     start, counts = time.perf_counter(), {'rows': 0, 'unseen': {}}
-    out_tmp, err_tmp = _temp_beside(dst), _temp_beside(errors_path)
-    writer, errors = _TableWriter(out_tmp, fmt), _TableWriter(err_tmp, 'csv')
+    try:
+        for p in (dst, errors_path): p.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers_for(dst, errors_path)
+        out_tmp = _temp_beside(dst)
+    except OSError as e: raise _cannot_write(dst, e) from None
+    try: err_tmp = _temp_beside(errors_path)
+    except OSError as e: out_tmp.unlink(missing_ok=True); raise _cannot_write(errors_path, e) from None
+    writer, errors = _TableWriter(out_tmp, fmt, dst), _TableWriter(err_tmp, 'csv', errors_path)
     try:
         total = sum(count_rows(f) for f in files) if all(table_format(f) == 'parquet' for f in files) else None
         with tqdm(total=total, unit='row', unit_scale=True, desc=Path(str(src)).name, disable=None if progress else True, leave=False) as bar:
@@ -573,8 +630,9 @@ def predict_file(self:Predictor, src:str|Path, # a CSV or Parquet file
         os.replace(out_tmp, dst)
         if errors.rows: os.replace(err_tmp, errors_path)
         else: err_tmp.unlink(); errors_path.unlink(missing_ok=True)
-    except BaseException:
-        writer.close(); errors.close(); out_tmp.unlink(missing_ok=True); err_tmp.unlink(missing_ok=True)
+    except BaseException as e:
+        writer.abort(); errors.abort(); out_tmp.unlink(missing_ok=True); err_tmp.unlink(missing_ok=True)
+        if isinstance(e, OSError) and not isinstance(e, FileNotFoundError): raise _cannot_write(dst, e) from None
         raise
     rows, unseen = counts['rows'], counts['unseen']
     return FileResult(dst, errors_path if errors.rows else None, rows, writer.rows, errors.rows, round(time.perf_counter() - start, 3), unseen)
@@ -615,7 +673,8 @@ def predict_command(cfg:Config, # the loaded config (`inference` and `output` se
     if (record is None) == (input is None): raise InsightError("give either --record '<json or key=value,...>' or --input FILE (not both)")
     if output and input is None: raise InsightError("--output needs --input")
     parsed = parse_record(record) if record is not None else None
-    predictor = Predictor.load(model, cfg.models_dir, backend=cfg.inference.backend, extra_columns=cfg.inference.extra_columns)
+    predictor = Predictor.load(model, cfg.models_dir, backend=cfg.inference.backend, extra_columns=cfg.inference.extra_columns,
+                               trusted_types=config_trusted_types(cfg))
     if parsed is not None: return print(json.dumps(predictor.predict_one(parsed, source='--record')))
     res = predictor.predict_file(input, output, chunk_size=cfg.inference.chunk_size, strict=strict or cfg.inference.strict)
     print(f"insight_predict: {res.predicted} of {res.rows} rows predicted in {res.seconds:.2f}s with run {predictor.run_id} ({predictor.backend}) -> {res.output}")

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .config import Config, InsightError, log
+from .config import Config, InsightError, expand_env, log
 
 # %% auto #0
 __all__ = ['ComputeError', 'compute_session', 'parallel_config', 'part_columns', 'check_parts', 'predict_part', 'predict_parts',
@@ -89,12 +89,12 @@ def check_parts(parts:list[Path], read_options:dict|None=None) -> list[str]:
 # %% ../nbs/09b_scale.ipynb #3e26ed22
 _PREDICTORS: dict = {}
 
-def _predictor(run_dir:str, backend:str, extra_columns:str):
+def _predictor(run_dir:str, backend:str, extra_columns:str, trusted_types:tuple=()):
     "The Predictor for a run, loaded once per process."
     from insight_project.inference import Predictor
-    key = (run_dir, backend, extra_columns)
+    key = (run_dir, backend, extra_columns, tuple(trusted_types))
     loaded = key not in _PREDICTORS
-    if loaded: _PREDICTORS[key] = Predictor.load(run_dir, backend=backend, extra_columns=extra_columns)
+    if loaded: _PREDICTORS[key] = Predictor.load(run_dir, backend=backend, extra_columns=extra_columns, trusted_types=trusted_types)
     return _PREDICTORS[key], loaded
 
 def predict_part(run_dir:str, # the run's folder (resolved once by the caller, so every task uses the same run)
@@ -105,9 +105,10 @@ def predict_part(run_dir:str, # the run's folder (resolved once by the caller, s
                  chunk_size:int=50_000, # rows per chunk inside the part
                  strict:bool=False, # stop at the first invalid row
                  read_options:dict|None=None, # `pandas.read_csv` arguments
+                 trusted_types:tuple=(), # types the operator trusts beyond the code's list (`config_trusted_types`)
                 ) -> dict:
     "Predict one part into `dst` (atomically); what happened, with the process id and whether the Predictor was loaded here."
-    predictor, loaded = _predictor(run_dir, backend, extra_columns)
+    predictor, loaded = _predictor(run_dir, backend, extra_columns, trusted_types)
     r = predictor.predict_file(src, dst, chunk_size=chunk_size, strict=strict, read_options=read_options, progress=False)
     return {'part': Path(src).name, 'output': str(r.output), 'errors': str(r.errors) if r.errors else None, 'rows': r.rows,
             'predicted': r.predicted, 'invalid': r.invalid, 'seconds': round(r.seconds, 3), 'pid': os.getpid(), 'loaded': loaded}
@@ -123,7 +124,7 @@ def _output_for(part:Path, output:str|Path|None, many:bool) -> Path:
 
 def _clean_temporaries(dsts:list[Path]):
     for d in dsts:
-        for tmp in d.parent.glob(f".{d.name}.*.tmp"): tmp.unlink(missing_ok=True)
+        for tmp in d.parent.glob(f".{_glob.escape(d.name)}[.~]*.tmp"): tmp.unlink(missing_ok=True)
 
 # %% ../nbs/09b_scale.ipynb #6c004e7e
 def predict_parts(cfg:Config, # the config (`compute`, `inference`, `output` sections)
@@ -135,13 +136,14 @@ def predict_parts(cfg:Config, # the config (`compute`, `inference`, `output` sec
     "Predict every part of `inputs` with the configured backend; one row per part."
     import pandas as pd
     from tqdm.auto import tqdm
-    from insight_project.artifact import resolve_run
+    from insight_project.artifact import config_trusted_types, resolve_run
     parts = input_files(inputs); check_parts(parts, cfg.data.read_options)
     run_dir = str(resolve_run(model, cfg.models_dir).resolve())
     dsts = [_output_for(p, output, len(parts) > 1) for p in parts]
     for d in dsts: d.parent.mkdir(parents=True, exist_ok=True)
     kw = dict(backend=cfg.inference.backend, extra_columns=cfg.inference.extra_columns, chunk_size=cfg.inference.chunk_size,
-              strict=cfg.inference.strict if strict is None else strict, read_options=cfg.data.read_options or None)
+              strict=cfg.inference.strict if strict is None else strict, read_options=cfg.data.read_options or None,
+              trusted_types=tuple(config_trusted_types(cfg)))
     try:
         with compute_session(cfg) as client:
             if client is None: rows = [predict_part(run_dir, str(p), str(d), **kw) for p, d in tqdm(list(zip(parts, dsts)), desc='parts', unit='part', leave=False, disable=None)]
@@ -213,7 +215,7 @@ def _bench_batch(cfg:Config, rows:int, parts:int, model:str, folder:Path) -> lis
     from insight_project.artifact import load_run
     from insight_project.data import read_table
     run = load_run(model, cfg.models_dir)
-    base = read_table(run.record['data_path']).drop(columns=[run.record['target']])
+    base = read_table(expand_env(run.record['data_path'], str(run.path/'run.json'))).drop(columns=[run.record['target']])
     big = base.iloc[np.arange(rows) % len(base)].reset_index(drop=True)
     (folder/'in').mkdir(parents=True, exist_ok=True)
     for i, idx in enumerate(np.array_split(np.arange(rows), parts)): big.iloc[idx].to_parquet(folder/'in'/f"part-{i:02d}.parquet")

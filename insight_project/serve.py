@@ -10,26 +10,31 @@ import io
 import json
 import logging
 import os
+import re
 import signal
 import socket
 import time
 from contextlib import asynccontextmanager
 from datetime import datetime
+from functools import partial
 from typing import Any, Literal, Optional, Union
 
+import h11
+from fastcore.basics import patch
 from fastapi import FastAPI, Request
 from fastapi_offline import FastAPIOffline  # FastAPI that serves the /docs page's scripts itself, not from a CDN
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .config import Config, InsightError, ServeConfig, log
-from .data import Issue, Schema, SchemaValidationError
+from .data import Issue, Schema, SchemaValidationError, text_issues
 from .inference import Predictor
 
 # %% auto #0
-__all__ = ['access_log', 'record_model', 'example_record', 'api_models', 'ClientError', 'parse_json', 'predict_records',
-           'mlflow_records', 'csv_frame', 'Metrics', 'Guard', 'create_app', 'uvicorn_options', 'app_from_environment',
-           'serve_command']
+__all__ = ['access_log', 'CUT_OFF', 'record_model', 'example_record', 'api_models', 'split_schema', 'csv_pattern', 'ClientError',
+           'parse_json', 'predict_records', 'mlflow_records', 'csv_frame', 'Metrics', 'Guard', 'create_app',
+           'DeadlineProtocol', 'uvicorn_options', 'app_from_environment', 'serve_command']
 
 # %% ../nbs/08_serve.ipynb #71192dcf
 def _field(c) -> tuple[Any, str, Any]:
@@ -44,6 +49,12 @@ def _field(c) -> tuple[Any, str, Any]:
         return Literal[tuple(c.categories)], f"one of the {len(c.categories)} values seen in training (another value is accepted, and counted as unseen)", c.categories[0]
     return str, 'text', 'text'
 
+def _bounds(c) -> dict:
+    "Documented bounds of a numeric column: 1000 training spans either side, where any model's arithmetic stays finite."
+    if c.kind not in ('numeric', 'integer') or c.min is None: return {}
+    span = 1000 * ((c.max - c.min) or 1)
+    return {'ge': c.min - span, 'le': c.max + span}
+
 def record_model(schema:Schema, # the model's schema
                  extra:str='ignore', # 'ignore': other keys allowed; 'refuse': not allowed
                 ) -> type[BaseModel]:
@@ -52,7 +63,7 @@ def record_model(schema:Schema, # the model's schema
     for i, c in enumerate(schema.features):
         tp, desc, example = _field(c)
         if c.nullable: tp, desc = Optional[tp], desc + '; null when missing (training had missing values)'
-        fields[f'f{i}'] = (tp, Field(..., alias=c.name, description=f"{c.name}: {desc}", examples=[example]))
+        fields[f'f{i}'] = (tp, Field(..., alias=c.name, description=f"{c.name}: {desc}", examples=[example], **_bounds(c)))
     return create_model('Record', __config__=ConfigDict(extra='allow' if extra == 'ignore' else 'forbid'), **fields)
 
 # %% ../nbs/08_serve.ipynb #b4575965
@@ -83,8 +94,36 @@ def api_models(predictor:Predictor, settings:ServeConfig) -> dict[str, type[Base
     m['Error'] = create_model('Error', error_code=(str, ...), message=(str, ...), detail=(Optional[list[detail]], None))
     return m
 
+# %% ../nbs/08_serve.ipynb #c9e4d002
+def split_schema(record:dict, max_records:int) -> dict:
+    "The JSON Schema of a `dataframe_split` body: the features in order, each row one typed value per feature."
+    names = record['required']
+    values = [record['properties'][n] for n in names]
+    columns = {'type': 'array', 'prefixItems': [{'const': n} for n in names], 'items': False, 'minItems': len(names)}
+    row = {'type': 'array', 'prefixItems': values, 'items': False, 'minItems': len(names)}
+    data = {'type': 'array', 'minItems': 1, 'maxItems': max_records, 'items': row}
+    return {'type': 'object', 'required': ['columns', 'data'], 'description': "pandas' `to_dict(orient='split')` of the records",
+            'properties': {'columns': columns, 'data': data, 'index': {'type': 'array', 'items': {}}}}
+
+def _csv_cell(v) -> str:
+    s = str(v)
+    return '"' + s.replace('"', '""') + '"' if any(ch in s for ch in ',"\r\n') or s != s.strip() else s
+
+def csv_pattern(schema:Schema, rows:int=20) -> str:
+    "A regular expression for CSV bodies the model answers: the header line, then 1 to `rows` rows of plausible values."
+    def value(c):
+        if c.kind == 'integer': p = r'-?[0-9]{1,4}'
+        elif c.kind == 'numeric': p = r'-?[0-9]{1,4}(\.[0-9]{1,3})?'
+        elif c.kind == 'boolean': p = 'true|false'
+        elif c.kind == 'datetime': p = r'20[0-2][0-9]-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])'
+        elif c.categories: p = '|'.join(re.escape(_csv_cell(v)) for v in c.categories)
+        else: p = r'[A-Za-z][A-Za-z0-9]{0,20}'
+        return f"({p})" + ('?' if c.nullable else '')
+    header = ','.join(re.escape(_csv_cell(c.name)) for c in schema.features)
+    return f"^{header}\\n({','.join(value(c) for c in schema.features)}\\n){{1,{rows}}}$"
+
 # %% ../nbs/08_serve.ipynb #0fc8452e
-_CODES = {400: 'BAD_REQUEST', 401: 'UNAUTHENTICATED', 413: 'REQUEST_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE',
+_CODES = {400: 'BAD_REQUEST', 401: 'UNAUTHENTICATED', 408: 'REQUEST_TIMEOUT', 413: 'REQUEST_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE',
           422: 'INVALID_PARAMETER_VALUE', 503: 'NOT_READY'}
 
 class ClientError(Exception):
@@ -140,6 +179,16 @@ def predict_records(body, max_records:int) -> list:
     if not isinstance(body, dict): raise _invalid(['body'], f"expected a JSON object with 'records', got {type(body).__name__}", "{\"records\": [...]}")
     if 'records' not in body: raise _invalid(['body', 'records'], "field required", 'a JSON array of records')
     return _records_at(body['records'], ['body', 'records'], max_records)
+
+_SURROGATE_RE = re.compile(rb'\\u[dD][89a-fA-F]')
+
+def _text_checked(body:bytes, records:list, loc:list) -> list:
+    "`records`; `ClientError` 422 naming each key or value that is not valid text (a lone surrogate escape in the JSON)."
+    if _SURROGATE_RE.search(body):  # only then can a parsed string hold one: the common case costs a byte search
+        issues = text_issues(records)
+        if issues:
+            raise ClientError(422, str(SchemaValidationError(issues, 'request')), [_issue_detail(i, tuple(loc)) for i in issues[:100]])
+    return records
 
 _MLFLOW_KEYS = ('dataframe_split', 'dataframe_records', 'instances', 'inputs')
 
@@ -219,6 +268,9 @@ def _header(scope, name:bytes) -> bytes|None:
         if k == name: return v
     return None
 
+_METHODS = frozenset({'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'})
+CUT_OFF = 'insight.cut_off'  # scope key: the status the connection was cut off with (408 too slow, 503 shutting down)
+
 class Guard:
     "ASGI middleware: API key, body size limit, Prometheus metrics and a JSON access log for every request."
     def __init__(self, app, settings:ServeConfig, metrics:Metrics, api_key:str|None, routes:set):
@@ -236,11 +288,12 @@ class Guard:
         return None
 
     def _authorized(self, scope) -> bool:
-        given = _header(scope, b'x-api-key')
-        if given is None:
-            auth = _header(scope, b'authorization') or b''
-            given = auth[7:].strip() if auth[:7].lower() == b'bearer ' else b''
-        return hmac.compare_digest(given, self.key)
+        "Either header holds the key; both are compared every time (constant time, whichever is sent)."
+        auth = _header(scope, b'authorization') or b''
+        bearer = auth[7:].strip() if auth[:7].lower() == b'bearer ' else b''
+        by_header = hmac.compare_digest(_header(scope, b'x-api-key') or b'', self.key)
+        by_bearer = hmac.compare_digest(bearer, self.key)
+        return by_header | by_bearer
 
     def _counted(self, receive):
         "`receive` that raises `_TooLarge` once more than the limit has arrived (for bodies without Content-Length)."
@@ -255,27 +308,31 @@ class Guard:
 
     async def __call__(self, scope, receive, send):
         if scope['type'] != 'http': return await self.app(scope, receive, send)
+        from starlette.requests import ClientDisconnect
         start, status = time.perf_counter(), [500]
         async def sending(message):
             if message['type'] == 'http.response.start': status[0] = message['status']
             await send(message)
+        inner = {**scope, 'method': 'GET'} if scope['method'] == 'HEAD' else scope  # uvicorn drops a HEAD answer's body
         try:
             refusal = self._refusal(scope)
             if refusal is not None: await _error_response(refusal.status, refusal.message, headers=refusal.headers)(scope, receive, sending)
             else:
                 body_receive = receive if _header(scope, b'content-length') is not None else self._counted(receive)
-                try: await self.app(scope, body_receive, sending)
+                try: await self.app(inner, body_receive, sending)
                 except _TooLarge: await _error_response(413, f"body is over the limit of {self.max_body} bytes (serve.max_body_bytes)")(scope, receive, sending)
+        except ClientDisconnect: status[0] = scope.get(CUT_OFF, 499)  # gone before its body arrived: not a server error
         finally:
-            seconds, path = time.perf_counter() - start, scope['path']
-            self.metrics.observe(path if path in self.routes else 'other', scope['method'], status[0], seconds)
+            seconds, path, method = time.perf_counter() - start, scope['path'], scope['method']
+            route = path if path in self.routes else 'other'
+            self.metrics.observe(route, method if method in _METHODS else 'other', status[0], seconds)
             if self.log and access_log.isEnabledFor(logging.INFO): _log_access(scope, status[0], seconds)
 
 # %% ../nbs/08_serve.ipynb #d2c7dfdf
 def _log_access(scope, status:int, seconds:float):
     client = scope.get('client')
     rid = _header(scope, b'x-request-id')
-    access_log.info(json.dumps({'time': round(time.time(), 3), 'client': f"{client[0]}:{client[1]}" if client else None, 'method': scope['method'],
+    access_log.info(json.dumps({'time': round(time.time(), 3), 'client': f"{client[0]}:{client[1]}" if client else None, 'method': scope['method'][:20],
                                 'path': scope['path'], 'status': status, 'ms': round(seconds * 1000, 3),
                                 'request_id': rid.decode('latin-1')[:100] if rid else None}))
 
@@ -296,7 +353,7 @@ def _body(content:dict) -> dict:
 def _ref(name:str) -> dict: return {'schema': {'$ref': f'#/components/schemas/{name}'}}
 
 # %% ../nbs/08_serve.ipynb #a163a0e1
-def _add_models(app:FastAPI, models:dict, api_key:bool):
+def _add_models(app:FastAPI, models:dict, api_key:bool, max_records:int):
     "Register the schema-generated models (and the API key's security schemes) in the app's OpenAPI document."
     from fastapi.openapi.utils import get_openapi
     def openapi():
@@ -307,6 +364,7 @@ def _add_models(app:FastAPI, models:dict, api_key:bool):
             if not isinstance(model, type): continue
             s = model.model_json_schema(by_alias=True, ref_template='#/components/schemas/{model}')
             comps.update(s.pop('$defs', {})); comps[name] = s
+        comps['DataframeSplit'] = split_schema(comps['Record'], max_records)
         comps['InvocationsRequest'] = {'anyOf': [{'$ref': '#/components/schemas/DataframeSplitBody'}, {'$ref': '#/components/schemas/DataframeRecordsBody'}]}
         if api_key:
             doc['components']['securitySchemes'] = {'bearer': {'type': 'http', 'scheme': 'bearer'}, 'apiKey': {'type': 'apiKey', 'in': 'header', 'name': 'X-API-Key'}}
@@ -354,7 +412,7 @@ def create_app(predictor:Predictor, # the loaded model
         return s
 
     _routes(app, predictor, settings, models, metrics, state, meta, score, noop)
-    _add_models(app, models, bool(api_key))
+    _add_models(app, models, bool(api_key), settings.max_records)
     app.add_middleware(Guard, settings=settings, metrics=metrics, api_key=api_key, routes={r.path for r in app.routes})
     return app
 
@@ -379,7 +437,8 @@ def _routes(app, predictor, settings, models, metrics, state, meta, score, noop)
     async def predict(request: Request):
         "Validate `records` against the model's schema and predict each: the label and, for classifiers, each class's probability."
         _require_media(request.scope, ('application/json',))
-        records = predict_records(parse_json(await request.body()), max_records)
+        raw = await request.body()
+        records = _text_checked(raw, predict_records(parse_json(raw), max_records), ['body', 'records'])
         s = await score(records, ['body', 'records'], '/predict')
         labels = s.labels.tolist()
         if classifier: preds = [{'prediction': v, 'probabilities': dict(zip(keys, p))} for v, p in zip(labels, s.probabilities.tolist())]
@@ -388,12 +447,16 @@ def _routes(app, predictor, settings, models, metrics, state, meta, score, noop)
 
     @app.post('/invocations', summary='Predict, MLflow scoring protocol', response_class=Response,
               responses=_responses('InvocationsResponse', 400, 401, 413, 415, 422),
-              openapi_extra=_body({'application/json': _ref('InvocationsRequest'), 'text/csv': {'schema': {'type': 'string'}}}))
+              openapi_extra=_body({'application/json': _ref('InvocationsRequest'),
+                                   'text/csv': {'schema': {'type': 'string', 'pattern': csv_pattern(predictor.schema)}}}))
     async def invocations(request: Request):
         "MLflow's `/invocations`: `dataframe_split`, `dataframe_records` (or `instances`/`inputs`) JSON, or `text/csv`; answers `{\"predictions\": [...]}`."
         media = _require_media(request.scope, ('application/json', 'text/csv'))
         if media == 'text/csv': records, loc = csv_frame(await request.body(), max_records), ['body']
-        else: records, loc = mlflow_records(parse_json(await request.body()), max_records)
+        else:
+            raw = await request.body()
+            records, loc = mlflow_records(parse_json(raw), max_records)
+            _text_checked(raw, records, loc)
         s = await score(records, loc, '/invocations')
         return Response(_encode({'predictions': s.labels.tolist()}), media_type='application/json')
 
@@ -425,6 +488,77 @@ def _routes(app, predictor, settings, models, metrics, state, meta, score, noop)
             await request.body()
             return Response(b'{"ok":true}', media_type='application/json')
 
+# %% ../nbs/08_serve.ipynb #d5c1a002
+def _raw_response(status:int) -> bytes:
+    "A whole HTTP response with a JSON error body, written directly to a connection that has no ASGI answer under way."
+    reason = {408: b'Request Timeout', 503: b'Service Unavailable'}[status]
+    body = json.dumps({'error_code': _CODES.get(status, 'ERROR'), 'message': {
+        408: 'the request did not arrive in time (serve.request_timeout)',
+        503: 'the server is busy or shutting down: retry'}[status]}).encode()
+    head = b'HTTP/1.1 %d %s\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: %d\r\n\r\n'
+    return head % (status, reason, len(body)) + body
+
+class DeadlineProtocol(H11Protocol):
+    "uvicorn's h11 protocol, plus a deadline for receiving each whole request and a cap on open connections."
+    def __init__(self, *args, request_timeout:float=30, max_connections:int=256, **kw):
+        super().__init__(*args, **kw)
+        self.request_timeout, self.max_connections = request_timeout, max_connections
+        self._timer, self.since = None, 0.0  # the deadline's timer while a request arrives; when it started
+
+    def connection_made(self, transport):
+        super().connection_made(transport)
+        self._arm()
+        if len(self.connections) > self.max_connections: self._make_room()
+
+    def data_received(self, data:bytes):
+        if self._timer is None and self.conn.their_state is h11.IDLE: self._arm()  # the first bytes of the next request
+        super().data_received(data)
+        if self._timer is not None and self.conn.their_state not in (h11.IDLE, h11.SEND_BODY): self._disarm()  # arrived
+
+    def on_response_complete(self):
+        super().on_response_complete()
+        if self._timer is None and self.conn.their_state is h11.SEND_BODY: self._arm()  # a pipelined request arriving
+
+    def connection_lost(self, exc):
+        self._disarm(); super().connection_lost(exc)
+
+    def shutdown(self):
+        "SIGTERM: a request still arriving is closed now (503); one already received is answered first (uvicorn's way)."
+        if self._timer is not None: self._cut_off(503)
+        else: super().shutdown()
+
+
+# %% ../nbs/08_serve.ipynb #d5c1a003
+@patch
+def _arm(self:DeadlineProtocol):
+    self._disarm()
+    self.since, self._timer = self.loop.time(), self.loop.call_later(self.request_timeout, self._cut_off, 408)
+
+@patch
+def _disarm(self:DeadlineProtocol):
+    if self._timer is not None: self._timer.cancel(); self._timer = None
+
+@patch
+def _cut_off(self:DeadlineProtocol, status:int):
+    "Close the connection, answering `status` unless an answer has started; a route awaiting the body sees the client gone."
+    self._disarm()
+    if self.transport.is_closing(): return
+    current = self.cycle if self.conn.their_state is h11.SEND_BODY else None  # the request whose body is arriving
+    if current is not None: current.scope[CUT_OFF] = status
+    if current is None or not current.response_started: self.transport.write(_raw_response(status))
+    self.transport.close()
+
+@patch
+def _make_room(self:DeadlineProtocol):
+    "Over the cap: close an idle connection, or else the one longest receiving its request; if all are busy, refuse this one."
+    def waiting(c): return c._timer is not None or c.cycle is None or c.cycle.response_complete  # not being answered
+    others = [c for c in self.connections
+              if c is not self and isinstance(c, DeadlineProtocol) and not c.transport.is_closing() and waiting(c)]
+    if not others: return self._cut_off(503)
+    oldest = min(others, key=lambda c: (c._timer is not None, c.since))
+    if oldest._timer is None: oldest.transport.close()  # idle between requests
+    else: oldest._cut_off(408)
+
 # %% ../nbs/08_serve.ipynb #7736a1ab
 _SPEC_ENV = 'INSIGHT_SERVE_SPEC'
 
@@ -445,9 +579,10 @@ def _check_port(host:str, port:int):
     except OSError as e: raise InsightError(f"cannot listen on {host}:{port}: {e.strerror or e}; choose another with --port/--host (serve.port, serve.host)") from None
 
 def uvicorn_options(settings:ServeConfig) -> dict:
-    "uvicorn's options for `settings`: our own access log replaces uvicorn's; graceful shutdown bounded by serve.graceful_timeout."
+    "uvicorn's options for `settings`: our access log, graceful shutdown, the request deadline and the connection cap."
+    http = partial(DeadlineProtocol, request_timeout=settings.request_timeout, max_connections=settings.max_connections)
     return dict(host=settings.host, port=settings.port, access_log=False, log_level='warning', server_header=False,
-                timeout_graceful_shutdown=settings.graceful_timeout)
+                timeout_graceful_shutdown=settings.graceful_timeout, http=http)
 
 def app_from_environment() -> FastAPI:
     "The app described by INSIGHT_SERVE_SPEC (set by `serve_command`): how each of several worker processes builds it."
