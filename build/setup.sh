@@ -30,7 +30,14 @@ echo "build/setup.sh: installing the pinned environment from $LOCK into $VENV ..
 "$VENV/bin/python" -m ipykernel install --prefix "$VENV" --name python3 >/dev/null 2>&1 || true
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   # nbdev's hooks: notebooks cleaned when Jupyter saves them, merge conflicts in notebooks resolved by nbdev_merge
-  "$VENV/bin/nbdev_install_hooks" >/dev/null 2>&1 || echo "build/setup.sh: nbdev's git hooks were not installed; run $VENV/bin/nbdev_install_hooks" >&2
+  if "$VENV/bin/nbdev_install_hooks" >/dev/null 2>&1; then
+    # git runs hooks and merge drivers from the top of the work tree, often without the venv on PATH: name the venv's tools
+    sed -i 's|driver = nbdev_merge |driver = .venv/bin/nbdev_merge |' .gitconfig
+    hooks="$(git rev-parse --git-path hooks)"
+    [ -f "$hooks/post-merge" ] && printf '#!/bin/bash\n"%s/bin/nbdev_trust" || true\n' "$(pwd)/$VENV" > "$hooks/post-merge"
+  else
+    echo "build/setup.sh: nbdev's git hooks were not installed; run $VENV/bin/nbdev_install_hooks" >&2
+  fi
 fi
 echo "$want" > "$stamp"
 echo "build/setup.sh: ready; activate with: source $VENV/bin/activate"

@@ -29,6 +29,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .config import Config, InsightError, ServeConfig, log
 from .data import Issue, Schema, SchemaValidationError, text_issues
+from .artifact import config_trusted_types
 from .inference import Predictor
 
 # %% auto #0
@@ -588,7 +589,8 @@ def app_from_environment() -> FastAPI:
     "The app described by INSIGHT_SERVE_SPEC (set by `serve_command`): how each of several worker processes builds it."
     from insight_project.config import setup_logging
     spec = json.loads(os.environ[_SPEC_ENV]); setup_logging()
-    predictor = Predictor.load(spec['run'], backend=spec['backend'], extra_columns=spec['extra_columns'])
+    predictor = Predictor.load(spec['run'], backend=spec['backend'], extra_columns=spec['extra_columns'],
+                               trusted_types=spec.get('trusted_types', []))
     return create_app(predictor, ServeConfig(**spec['serve']))
 
 # %% ../nbs/08_serve.ipynb #17c2cc9f
@@ -601,7 +603,9 @@ def serve_command(cfg:Config, # the loaded config (`serve`, `inference` and `out
     "`insight_serve`: verify the run, then serve it with uvicorn until SIGTERM or Ctrl-C."
     import uvicorn
     settings = _settings(cfg, host, port, workers)
-    predictor = Predictor.load(model, cfg.models_dir, backend=cfg.inference.backend, extra_columns=cfg.inference.extra_columns)
+    trusted = config_trusted_types(cfg)  # the operator's additions, from the config or INSIGHT_TRUSTED_TYPES; never from the run
+    predictor = Predictor.load(model, cfg.models_dir, backend=cfg.inference.backend, extra_columns=cfg.inference.extra_columns,
+                               trusted_types=trusted)
     _check_port(settings.host, settings.port)
     if settings.host not in ('127.0.0.1', 'localhost', '::1') and not os.environ.get('INSIGHT_API_KEY'):
         log.warning(f"insight_serve: listening on {settings.host} without an API key: anyone who can reach it can use the model (set INSIGHT_API_KEY)")
@@ -613,7 +617,7 @@ def serve_command(cfg:Config, # the loaded config (`serve`, `inference` and `out
     try:
         if settings.workers == 1: uvicorn.run(create_app(predictor, settings), **opts)
         else:
-            os.environ[_SPEC_ENV] = json.dumps({'run': str(predictor.path), 'backend': predictor.backend, 'extra_columns': predictor.extra_columns, 'serve': settings.model_dump()})
+            os.environ[_SPEC_ENV] = json.dumps({'run': str(predictor.path), 'trusted_types': trusted, 'backend': predictor.backend, 'extra_columns': predictor.extra_columns, 'serve': settings.model_dump()})
             uvicorn.run('insight_project.serve:app_from_environment', factory=True, workers=settings.workers, **opts)
     finally: signal.signal(signal.SIGTERM, previous)
     log.info('insight_serve: stopped')
