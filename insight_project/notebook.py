@@ -122,10 +122,12 @@ def _first_line(source:str) -> str:
 # %% ../nbs/00a_notebook.ipynb #c5a1d819
 def output_differences(run:NotebookRun, # the result of `execute_notebook`
                        context:int=2, # unchanged lines shown around each change
+                       exempt_flags:list=(), # cells flagged with these (measurements, e.g. `slow`) are not compared
                       ) -> list[str]:
     "One message per run cell whose stored text outputs differ from what it produced now."
     found = []
     for cell, stored in run.cells:
+        if set(exempt_flags) & set(getattr(cell, 'directives_', None) or {}): continue
         old, new = text_outputs(stored), text_outputs(cell.get('outputs', []))
         if old == new: continue
         diff = difflib.unified_diff('\n\n'.join(old).splitlines(), '\n\n'.join(new).splitlines(),
@@ -184,7 +186,7 @@ def check_notebook(path:str|Path, # the notebook to test
     os.environ.setdefault('MPLBACKEND', 'Agg')
     run = execute_notebook(path, settings.get('tst_flags', '').split(), force_flags, basepath=root)
     if not run.ok: raise NotebookError(run.error)
-    stale = output_differences(run)
+    stale = output_differences(run, exempt_flags=settings.get('tst_flags', '').split())
     if stale: raise NotebookError('\n\n'.join(stale) + "\n\nIf the new output is right, store it with "
                                   f"`make outputs NB={Path(path).relative_to(root)}` (or re-run and save it in Jupyter); "
                                   "if it changes on every run (a time, a date, a temporary path), stop printing it.")
