@@ -14,12 +14,12 @@ import sys
 import tempfile
 import time
 import warnings
-from configparser import ConfigParser
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from .notebook import read_settings_file
 from .config import InsightError, log, project_root
 
 # %% auto #0
@@ -44,9 +44,7 @@ def read_settings(root:str|Path, # the project folder holding settings.ini
     "The `[DEFAULT]` section of the project's `settings.ini` as a dict; `DocsError` if there is none."
     path = Path(root)/'settings.ini'
     if not path.is_file(): raise DocsError(f"{path}: not found; the docs need nbdev's settings.ini at the project root")
-    parser = ConfigParser(delimiters=['='], interpolation=None)
-    parser.read(path, encoding='utf-8')
-    return dict(parser['DEFAULT'])
+    return read_settings_file(path)
 
 # %% ../nbs/11_docs.ipynb #46e95b6b
 @dataclass

@@ -21,8 +21,8 @@ from .config import InsightError, user_errors
 
 # %% auto #0
 __all__ = ['fixed_display', 'text_outputs', 'drop_volatile', 'NotebookRun', 'execute_notebook', 'output_differences',
-           'NotebookError', 'refresh_outputs', 'project_settings', 'check_notebook', 'pytest_collect_file',
-           'clean_on_save', 'outputs_main']
+           'NotebookError', 'refresh_outputs', 'read_settings_file', 'project_settings', 'check_notebook',
+           'pytest_collect_file', 'clean_on_save', 'outputs_main']
 
 # %% ../nbs/00a_notebook.ipynb #675fa897
 def fixed_display(width:int=100, # characters per line of a DataFrame's text
@@ -166,17 +166,23 @@ def refresh_outputs(path:str|Path, # the notebook to execute in place
     return changed
 
 # %% ../nbs/00a_notebook.ipynb #a7e5a7b2
+def read_settings_file(path:str|Path, # a settings.ini
+                      ) -> dict:
+    "The `[DEFAULT]` section of the nbdev `settings.ini` at `path`, as a dict (values taken literally, UTF-8)."
+    parser = ConfigParser(delimiters=['='], interpolation=None)
+    parser.read(path, encoding='utf-8')
+    return dict(parser['DEFAULT'])
+
+# %% ../nbs/00a_notebook.ipynb #4c4a1850
 def project_settings(start:str|Path, # a path inside the project
                     ) -> tuple[Path, dict]:
     "The nbdev project holding `start`: its root and its `settings.ini` as a dict."
     here = Path(start).resolve()
     for folder in (here, *here.parents):
-        if (folder/'settings.ini').is_file():
-            parser = ConfigParser(delimiters=['=']); parser.read(folder/'settings.ini')
-            return folder, dict(parser['DEFAULT'])
+        if (folder/'settings.ini').is_file(): return folder, read_settings_file(folder/'settings.ini')
     raise NotebookError(f"no settings.ini at or above {here}: not an nbdev project")
 
-# %% ../nbs/00a_notebook.ipynb #51babef9
+# %% ../nbs/00a_notebook.ipynb #141c520a
 def check_notebook(path:str|Path, # the notebook to test
                    force_flags:list|None=None, # flags to run anyway (default: $INSIGHT_TEST_FLAGS)
                   ) -> NotebookRun:
@@ -192,7 +198,7 @@ def check_notebook(path:str|Path, # the notebook to test
                                   "if it changes on every run (a time, a date, a temporary path), stop printing it.")
     return run
 
-# %% ../nbs/00a_notebook.ipynb #fab0d9b9
+# %% ../nbs/00a_notebook.ipynb #d06599a6
 def _notebook_items():
     "pytest's File and Item classes for notebooks, made on first use so importing this module needs no pytest."
     import pytest
@@ -206,7 +212,7 @@ def _notebook_items():
         def collect(self): yield NotebookItem.from_parent(self, name=self.path.stem)
     return NotebookFile
 
-# %% ../nbs/00a_notebook.ipynb #4c4a1850
+# %% ../nbs/00a_notebook.ipynb #40c0aded
 def pytest_collect_file(parent, # the pytest node collecting
                         file_path:Path, # the file pytest offers
                        ):
@@ -219,7 +225,7 @@ def pytest_collect_file(parent, # the pytest node collecting
     if (root/settings.get('nbs_path', 'nbs')).resolve() not in p.resolve().parents: return None
     return _notebook_items().from_parent(parent, path=p)
 
-# %% ../nbs/00a_notebook.ipynb #d06599a6
+# %% ../nbs/00a_notebook.ipynb #eea1a659
 def clean_on_save(model:dict, # the notebook model Jupyter is about to save
                   path:str='', # its path, relative to the folder Jupyter serves
                   contents_manager=None, # Jupyter's contents manager (gives that folder)
@@ -238,7 +244,7 @@ def clean_on_save(model:dict, # the notebook model Jupyter is about to save
     for cell in nb.get('cells', []):
         if cell.get('cell_type') == 'code': cell['outputs'] = drop_volatile(cell.get('outputs', []))
 
-# %% ../nbs/00a_notebook.ipynb #eea1a659
+# %% ../nbs/00a_notebook.ipynb #1ce41bbb
 @call_parse
 def outputs_main(notebooks:str=None, # notebooks to refresh, separated by spaces (default: all under nbs_path)
                  slow:bool=False, # also run cells flagged `slow`
