@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: help env run test test-all docs readme bench export outputs lab clean lock
+.PHONY: help env run test test-all docs readme bench export outputs lab clean lock measures mutation
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
@@ -43,6 +43,12 @@ lab: env  ## JupyterLab on 127.0.0.1 with the project's kernel; every save clean
 	  --ServerApp.port_retries=0 --LabApp.default_url=/lab/tree/nbs/index.ipynb \
   $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True) \
 	  --ContentsManager.pre_save_hook=insight_project.notebook.clean_on_save $(ARGS)
+
+measures:  ## how the notebooks read: exported-cell size, one definition a cell, line length, prose, docstrings
+	python3 .ci/measures.py --by-notebook
+
+mutation: env  ## a bounded mutation pass over the core modules' notebooks (MODULES=config,data PER=6)
+	$(BIN)/python .ci/mutation.py $(if $(MODULES),--modules $(MODULES)) $(if $(PER),--per-module $(PER))
 
 lock:  ## re-pin build/requirements.lock from settings.ini
 	bash build/lock.sh

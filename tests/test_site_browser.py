@@ -2,7 +2,9 @@
 
 For the home page, an API page (config) and an analysis page: the title is right, every image loads, the console
 shows no errors, no request leaves the machine, and the search box finds an exported function. Search is checked
-again with the site opened from disk (file://), which needs the vendored iframe-worker polyfill.
+again with the site opened from disk (file://), which needs the vendored iframe-worker polyfill. The analysis pages
+(from nbs/12_*, 13_*, 14_*) show their results as HTML tables, and no page holds a temporary or machine-local path
+or a `+dirty` version.
 Screenshots go to test-artifacts/screenshots/ (gitignored). Skipped with a message when /usr/bin/chromium is missing.
 """
 import functools
@@ -30,7 +32,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
 def site(tmp_path_factory):
     "The real docs site, built once into a temporary folder."
     pytest.importorskip('playwright.sync_api', reason="python playwright is not installed")
-    from insight_project.docs import build_docs
+    from insight_project.docs_site import build_docs
     return build_docs(ROOT, out=tmp_path_factory.mktemp('site')/'_docs')
 
 
@@ -141,3 +143,38 @@ def test_search_from_file(browser, site):
     assert any('config.html' in link for link in links), links
     assert page.errors == [], page.errors
     assert [u for u in page.requests if not _local(u)] == []
+
+
+def _analysis_pages() -> list:
+    "The site pages (HTML names) made from the analysis notebooks nbs/12_*, 13_*, 14_*."
+    from insight_project.docs import page_path
+    notebooks = sorted(p.name for n in (12, 13, 14) for p in (ROOT/'nbs').glob(f"{n}_*.ipynb"))
+    return [page_path(nb)[:-3] + '.html' for nb in notebooks]
+
+
+def test_analysis_pages_show_tables(site):
+    "Each analysis page shows its results as HTML tables (not as text printed in a code block)."
+    pages = _analysis_pages()
+    assert len(pages) == 3, pages
+    no_table = [name for name in pages
+                if not re.search(r'<article\b.*<table\b', (site/name).read_text(encoding='utf-8'), re.S)]
+    assert no_table == [], f"analysis pages without an HTML <table>: {no_table}"
+
+
+def _local_paths() -> re.Pattern:
+    "What must never appear on a page: a temporary or machine-local path, or a `+dirty` version."
+    fixed = ['/var/folders/', '/private/var/', str(ROOT) + '/', str(Path.home()) + '/']
+    temporary = [r'/tmp/(?:tmp|pytest-of-)[\w.-]+',  # tempfile's and pytest's folders
+                 r'/tmp/[\w.-]*[-_][a-z0-9_]{8}\b']  # mkdtemp(prefix=...): a prefix and 8 random characters
+    return re.compile('|'.join([re.escape(f) for f in fixed] + temporary + [r'\b[0-9a-f]{7,40}\+dirty\b']))
+
+
+def test_no_local_paths(site):
+    "No page of the site (nor its search index) shows a temporary or machine-local path, or a `+dirty` hash."
+    pattern, found = _local_paths(), {}
+    for path in sorted(site.rglob('*')):
+        if path.suffix not in ('.html', '.js', '.json') or 'assets' in path.relative_to(site).parts: continue
+        text = path.read_text(encoding='utf-8', errors='replace')
+        hits = [text[max(m.start() - 40, 0):m.end() + 40].replace('\n', ' ') for m in pattern.finditer(text)]
+        if hits: found[path.relative_to(site).as_posix()] = hits[:3]
+    assert found == {}, '\n'.join(f"{page}: {hits}" for page, hits in found.items())

@@ -83,3 +83,9 @@ def test_installed_commands_run_a_project(installed):
     assert run_id in listed
     bad = subprocess.run([bin_/'insight_run', '--set', 'data.target=nope'], cwd=proj, env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and 'Traceback' not in bad.stderr and "column 'nope' is not in data/table.csv" in bad.stderr, bad.stderr
+    if not FULL: return  # the lent environment has the docs packages
+    # runtime requirements only: the docs builder names the extra to install, in one line, exit code 2
+    docs = subprocess.run([bin_/'insight_docs'], cwd=proj, env=env, capture_output=True, text=True, timeout=120)
+    assert docs.returncode == 2 and 'Traceback' not in docs.stderr, docs.stderr
+    assert 'insight_docs: error: the docs builder needs the docs extra: pip install "insight_project[docs]" (missing: ' \
+        in docs.stderr and 'mkdocs' in docs.stderr, docs.stderr
