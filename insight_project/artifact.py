@@ -28,13 +28,13 @@ from typing import Callable
 from .config import InsightError, log, resolve_latest
 from .data import file_mode, write_atomic  # the project's one atomic writer
 from .schema import Schema
+from .trust import env_trusted_types, type_refusal
 
 # %% auto #0
-__all__ = ['SAFE_TYPES', 'SAFE_CLASS_PACKAGES', 'DATA_BUILTINS', 'FORBIDDEN_MODULES', 'LEFTOVER_AGE', 'SIGNATURE_FILE',
-           'ArtifactError', 'new_run_id', 'sha256_file', 'library_versions', 'git_commit', 'type_refusal',
-           'check_types', 'env_trusted_types', 'config_trusted_types', 'canonical_skops', 'dump_model', 'temp_prefix',
-           'is_leftover', 'remove_leftovers', 'signing_key', 'sign_run', 'verify_signature', 'point_latest', 'save_run',
-           'Run', 'resolve_run', 'read_record', 'load_run', 'list_runs', 'run_record']
+__all__ = ['LEFTOVER_AGE', 'SIGNATURE_FILE', 'ArtifactError', 'new_run_id', 'sha256_file', 'library_versions', 'git_commit',
+           'check_types', 'canonical_skops', 'dump_model', 'temp_prefix', 'is_leftover', 'remove_leftovers',
+           'signing_key', 'sign_run', 'verify_signature', 'point_latest', 'save_run', 'Run', 'resolve_run',
+           'read_record', 'load_run', 'list_runs', 'run_record']
 
 # %% ../nbs/06_artifact.ipynb #ce412cad
 class ArtifactError(InsightError):
@@ -79,58 +79,6 @@ def git_commit(root:str|Path) -> str|None:
         return sha.stdout.strip() + ('+dirty' if dirty else '')
     except (OSError, subprocess.SubprocessError): return None
 
-# %% ../nbs/06_artifact.ipynb #693597e5
-SAFE_TYPES = frozenset({'numpy.dtype', 'numpy.ndarray', 'numpy.random._generator.Generator',
-                        'numpy.random.mtrand.RandomState', 'numpy.random._mt19937.MT19937',
-                        'numpy.random._pcg64.PCG64', 'numpy.random.bit_generator.SeedSequence'})
-SAFE_CLASS_PACKAGES = ('sklearn', 'scipy.sparse', 'insight_project.features')  # classes defined there
-_UNSAFE_PARTS = frozenset({'testing', '_testing', 'tests', 'externals', 'datasets', '_build_utils',
-                           '__check_build'})
-DATA_BUILTINS = frozenset(f'builtins.{n}' for n in (
-    'dict', 'list', 'tuple', 'set', 'frozenset', 'str', 'bytes', 'bytearray', 'int', 'float', 'complex', 'bool',
-    'slice', 'range', 'NoneType'))
-
-# %% ../nbs/06_artifact.ipynb #a692907c
-FORBIDDEN_MODULES = frozenset((
-    'builtins os posix nt subprocess sys importlib io shutil socket pickle marshal ctypes runpy code '
-    'codeop pty operator functools types multiprocessing pathlib tempfile webbrowser urllib http asyncio '
-    'signal inspect pydoc pdb posixpath ntpath glob zipimport pkgutil joblib dill cloudpickle gc threading '
-    'ast compileall py_compile site sysconfig shelve dbm sqlite3 copyreg copy imp').split())
-
-# %% ../nbs/06_artifact.ipynb #9bd3c943
-def _forbidden(module:str) -> bool:
-    "Whether `module`'s callables can run code or reach the system (or it names no module at all)."
-    top = module.split('.', 1)[0]
-    return not top or top in FORBIDDEN_MODULES or top.startswith('_')
-
-# %% ../nbs/06_artifact.ipynb #27ed02e7
-def _in(module:str, packages) -> bool:
-    "Whether `module` is one of `packages` or inside one."
-    return any(module == p or module.startswith(p + '.') for p in packages)
-
-# %% ../nbs/06_artifact.ipynb #db92ae77
-def _defined_class(module:str, name:str) -> bool:
-    "Whether `module.name` is a class defined in a safe package (imports the module, builds nothing)."
-    if not _in(module, SAFE_CLASS_PACKAGES) or _UNSAFE_PARTS & set(module.split('.')): return False
-    try: obj = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError, ValueError): return False
-    home = getattr(obj, '__module__', None) or ''
-    safe_home = _in(home, SAFE_CLASS_PACKAGES) and not _UNSAFE_PARTS & set(home.split('.'))
-    return isinstance(obj, type) and safe_home
-
-# %% ../nbs/06_artifact.ipynb #a1c3503f
-def type_refusal(name:str, # a type as skops names it: 'module.Class'
-                 extra:tuple|list=(), # types or packages the operator trusts
-                ) -> str|None:
-    "None if a model file may hold `name`, else why not."
-    module, _, attr = name.rpartition('.')
-    if name in DATA_BUILTINS: return None
-    if _forbidden(module):
-        return f"{name} can run code or reach the system and is never loaded, even if listed as trusted"
-    if name in SAFE_TYPES or _in(name, extra) or _defined_class(module, attr): return None
-    return (f"{name} is not a trusted type (add it to inference.trusted_types or INSIGHT_TRUSTED_TYPES "
-            "if you trust it)")
-
 # %% ../nbs/06_artifact.ipynb #5cca50f0
 def check_types(untrusted:list[str], # types skops reports in the file (`get_untrusted_types`)
                 extra:tuple|list=(), # types or packages the operator trusts (config, environment)
@@ -139,22 +87,6 @@ def check_types(untrusted:list[str], # types skops reports in the file (`get_unt
     "`ArtifactError` naming every type in `untrusted` that may not be loaded, before any is built."
     refused = [why for why in (type_refusal(t, tuple(extra)) for t in sorted(untrusted)) if why]
     if refused: raise ArtifactError(f"{source}: refusing to load it: {'; '.join(refused)}")
-
-# %% ../nbs/06_artifact.ipynb #2b824285
-def env_trusted_types() -> list[str]:
-    "The types or packages the operator trusts in the environment variable `INSIGHT_TRUSTED_TYPES`."
-    return [t.strip() for t in os.environ.get('INSIGHT_TRUSTED_TYPES', '').split(',') if t.strip()]
-
-# %% ../nbs/06_artifact.ipynb #7e85f3e3
-def config_trusted_types(cfg) -> list[str]:
-    "What a config trusts (`inference.trusted_types`, `model.allowed_modules`), unless a run's config set it."
-    out = []
-    for key in ('inference.trusted_types', 'model.allowed_modules'):
-        section, field = key.split('.')
-        origin = Path(str(cfg.origin(key)))
-        if (origin.parent/'run.json').is_file(): continue  # beside a model: its writer could write this too
-        out += list(getattr(getattr(cfg, section), field, None) or [])
-    return out
 
 # %% ../nbs/06_artifact.ipynb #447abcef
 def _renumber(node, ids:dict, files:dict):

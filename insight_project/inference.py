@@ -14,7 +14,8 @@ import pandas as pd
 
 from fastcore.basics import patch
 
-from .artifact import (ArtifactError, config_trusted_types, load_run, read_record, resolve_run,
+from .trust import config_trusted_types
+from .artifact import (ArtifactError, load_run, read_record, resolve_run,
                                       sha256_file, verify_signature)
 from .batch import ChunkResult, FileResult, error_rows, stream_table
 from .conform import conform_records, fast_plan
@@ -84,7 +85,6 @@ class Predictor:
         model_classes = getattr(getattr(engine, 'model', None), 'classes_', None)
         self.classes = list(model_classes) if model_classes is not None else (onnx_classes or self.schema.classes)
         self.class_keys = [str(c) for c in self.classes] if self.classifier else None
-        self._class_keys = self.class_keys  # the name `serve` reads until it moves to `class_keys`
 
 # %% ../nbs/07_inference.ipynb #90b12e63
 @patch(as_prop=True)

@@ -136,7 +136,7 @@ def sample_predictions(run_dir:Path, # a saved run folder
                        cfg:Config, # the run's config: `inference.backend` and the trusted types
                       ) -> pd.DataFrame:
     "Predictions for `rows` by the run saved at `run_dir` (loaded by a `Predictor`), and the truth."
-    from insight_project.artifact import config_trusted_types
+    from insight_project.trust import config_trusted_types
     from insight_project.inference import Predictor
     predictor = Predictor.load(run_dir, backend=cfg.inference.backend,
                                trusted_types=config_trusted_types(cfg))

@@ -177,7 +177,7 @@ def _part_options(cfg:Config, # the config (`inference` and `data` sections)
                   strict:bool|None, # None: `inference.strict`
                  ) -> dict:
     "The keyword arguments of `predict_part` that every part of a job shares."
-    from insight_project.artifact import config_trusted_types
+    from insight_project.trust import config_trusted_types
     i = cfg.inference
     return dict(backend=i.backend, extra_columns=i.extra_columns, chunk_size=i.chunk_size,
                 strict=i.strict if strict is None else strict,

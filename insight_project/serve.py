@@ -263,7 +263,7 @@ async def predict(self:Service, request:Request):
     s = await self.score(records, ['body', 'records'], '/predict')
     labels, p = s.labels.tolist(), self.predictor
     if p.classifier:
-        preds = [{'prediction': v, 'probabilities': dict(zip(p._class_keys, pr))} for v,
+        preds = [{'prediction': v, 'probabilities': dict(zip(p.class_keys, pr))} for v,
                  pr in zip(labels, s.probabilities.tolist())]
     else: preds = [{'prediction': v} for v in labels]
     return Response(_encode({'predictions': preds, 'run_id': p.run_id}),

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .config import Config, InsightError, ServeConfig, log
-from .artifact import config_trusted_types
+from .trust import config_trusted_types
 from .inference import Predictor
 from .api import ERROR_CODES
 from .serve import CUT_OFF, create_app
