@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: help env run test test-all docs readme bench export outputs lab clean lock measures mutation
+.PHONY: help env run test test-all docs readme bench export outputs lab clean lock measures mutation planted
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
@@ -49,6 +49,9 @@ measures:  ## how the notebooks read: exported-cell size, one definition a cell,
 
 mutation: env  ## a bounded mutation pass over the core modules' notebooks (MODULES=config,data PER=6)
 	$(BIN)/python .ci/mutation.py $(if $(MODULES),--modules $(MODULES)) $(if $(PER),--per-module $(PER))
+
+planted: env  ## plant, one at a time, eight bugs that once passed the suite; each must make a notebook fail
+	$(BIN)/python .ci/planted_bugs.py
 
 lock:  ## re-pin build/requirements.lock from settings.ini
 	bash build/lock.sh

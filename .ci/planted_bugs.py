@@ -5,7 +5,8 @@
 
 Each bug is an exact edit of one exported cell, made in a copy of the project (the working tree is never touched);
 the notebook that must catch it then runs as `make test` runs it. Prints one row per bug: caught or MISSED.
-Exits 1 if a bug is missed, or if an edit no longer matches the code (the table then says which to update).
+Each catching notebook first runs unplanted and must pass. Exits 1 if a bug is missed, or if an edit no longer
+matches the code (the table then says which to update).
 """
 import json, os, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -56,6 +57,10 @@ def main(argv:list[str]) -> int:
         copy = Path(tmp)/'project'
         shutil.copytree(root, copy, ignore=shutil.ignore_patterns('.venv', '.git', 'models', 'reports', '_docs', '_proc',
                                                                   '__pycache__'))
+        for notebook in dict.fromkeys(b[2] for b in BUGS if not only or any(o in b[0] for o in only)):
+            if not run(copy, notebook):  # a notebook failing without a bug would "catch" every bug
+                print(f".ci/planted_bugs.py: nbs/{notebook}.ipynb fails with no bug planted; fix it first", file=sys.stderr)
+                return 1
         print(f"{'bug':<50} {'caught by':<14} result")
         for name, source, catcher, old, new in BUGS:
             if only and not any(o in name for o in only): continue

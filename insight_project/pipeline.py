@@ -8,6 +8,15 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: each step imports what it uses, so `insight_run --help` stays quick
+    import pandas as pd
+    from insight_project.config import Config
+    from insight_project.evaluate import Evaluation
+    from insight_project.onnx_export import OnnxExport
+    from insight_project.schema import Schema
+    from insight_project.train import TrainResult
 
 # %% auto #0
 __all__ = ['load_step', 'schema_step', 'plan_step', 'split_step', 'fit_step', 'evaluate_step', 'export_step', 'record_step',

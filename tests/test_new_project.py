@@ -6,7 +6,7 @@ table, and passes its own test suite, stored notebook outputs included. It also 
 a project that is not this repo.
 
 Slow (a few minutes: a fresh venv from the lock, pip's cache makes it quicker), so it runs only with
-INSIGHT_TEST_FLAGS=slow (`make test-all`). The fast checks of `insight_new` are in nbs/10b_new.ipynb.
+INSIGHT_TEST_FLAGS=slow (`make test-all`). The fast checks of `insight_new` are in nbs/10c_new.ipynb.
 """
 import json, os, subprocess, sys
 from pathlib import Path
