@@ -79,8 +79,8 @@ def example_record(schema:Schema) -> dict:
 # %% ../nbs/07a_api.ipynb #da1675d2
 def prediction_model(predictor:Predictor) -> tuple[Any, type[BaseModel]]:
     "(label type, `Prediction` model) of `predictor`: the label, and a classifier's probabilities."
-    plain = all(isinstance(c, (str, int)) for c in predictor.classes)
-    label = (Literal[tuple(predictor.classes)] if plain else Any) if predictor.classifier else float
+    plain = predictor.classifier and all(isinstance(c, (str, int)) for c in predictor.classes)
+    label = Literal[tuple(predictor.classes)] if plain else (Any if predictor.classifier else float)
     what = 'the predicted class' if predictor.classifier else 'the predicted value'
     fields = {'prediction': (label, Field(..., description=what))}
     if predictor.classifier:
