@@ -138,8 +138,8 @@ class ServeConfig(_Section):
     host: str = '127.0.0.1'
     port: int = Field(8000, ge=0, le=65535)
     workers: int = Field(1, ge=1)
-    max_records: int = Field(1000, ge=1, description="records in one request")
-    max_body_bytes: int = Field(1_048_576, ge=1024, description="body limit (413 beyond it)")
+    max_records: int = Field(1000, ge=1, description="records in one /predict request")
+    max_body_bytes: int = Field(8_388_608, ge=1024, description="body limit, 8 MiB (413 beyond)")
     access_log: bool = Field(True, description="log one structured line per request")
     graceful_timeout: int = Field(10, ge=0, description="seconds to finish requests on SIGTERM")
     request_timeout: float = Field(30, gt=0, description=
