@@ -17,6 +17,7 @@ from .config import Config, log, project_root
 from .data import load_table, write_atomic
 from .eda import (SAMPLE_ROWS, correlation_matrix, eda_summary, format_value,
                                  mutual_information, profile_table, sample_table)
+from .notebook import markdown_table
 from .eda_plots import (NothingToPlot, figure_png, plot_categories, plot_correlation,
                                        plot_missing, plot_mutual_information, plot_numeric,
                                        plot_target)
@@ -148,16 +149,6 @@ def _html_report(title:str, # the page title
         *[_figure_html(name, result) for name, result in figures.items()],
         f"<h2 id='overview'>Overview of every column</h2>{table}"])
 
-# %% ../nbs/02b_eda_report.ipynb #920ee881
-def _markdown_table(df:pd.DataFrame) -> str:
-    "`df` (index included) as a Markdown table."
-    cell = lambda v: str(v).replace('|', '\\|').replace('\n', ' ')
-    head = [df.index.name or ''] + [str(c) for c in df.columns]
-    lines = ['| ' + ' | '.join(map(cell, head)) + ' |', '|' + '---|' * len(head)]
-    lines += ['| ' + ' | '.join(cell(v) for v in [i, *row]) + ' |'
-              for i, row in zip(df.index, df.itertuples(index=False))]
-    return '\n'.join(lines)
-
 # %% ../nbs/02b_eda_report.ipynb #50864baa
 def _figure_markdown(name:str, result:bytes|str) -> list[str]:
     "The lines of one figure's section in summary.md: a link to its PNG, or why there is none."
@@ -178,7 +169,7 @@ def _markdown_report(title:str, # the page title
     out += [*[f"- {f}" for f in facts], '']
     if warnings: out += ['## Warnings', '', *[f"- {w}" for w in warnings], '']
     for name, result in figures.items(): out += _figure_markdown(name, result)
-    table = _markdown_table(_display_profile(profile))
+    table = markdown_table(_display_profile(profile), index=True)
     return '\n'.join(out + ['## Overview of every column', '', table, ''])
 
 # %% ../nbs/02b_eda_report.ipynb #2c5d1b9c
@@ -216,18 +207,6 @@ def eda_report(df:pd.DataFrame, # the table, every row
     page = _html_report(title, facts, warnings, figures, profile, inputs.note)
     write_atomic(out/'report.html', page)
     return out/'report.html'
-
-# %% ../nbs/02b_eda_report.ipynb #e721b5a8
-def _external_refs(page:str) -> list[str]:
-    "Every src= or href= in `page` that points outside it (data: URIs and #anchors are inside)."
-    import re
-    refs = re.findall(r"""(?:src|href)\s*=\s*['"]([^'"]*)['"]""", page, flags=re.I)
-    return [r for r in refs if not r.startswith(('data:', '#'))]
-
-# %% ../nbs/02b_eda_report.ipynb #d3c42dcd
-def _report_text(out_dir:Path) -> str:
-    "The summary.md written into `out_dir`."
-    return (Path(out_dir)/'summary.md').read_text()
 
 # %% ../nbs/02b_eda_report.ipynb #c1d394bd
 def eda_command(cfg:Config, # a loaded config (`load_config`)

@@ -21,9 +21,9 @@ from .config import InsightError
 from .console import user_errors
 
 # %% auto #0
-__all__ = ['fixed_display', 'text_outputs', 'drop_volatile', 'NotebookRun', 'execute_notebook', 'output_differences',
-           'NotebookError', 'refresh_outputs', 'read_settings_file', 'project_settings', 'check_notebook',
-           'pytest_collect_file', 'clean_on_save', 'outputs_main']
+__all__ = ['fixed_display', 'markdown_table', 'text_outputs', 'drop_volatile', 'NotebookRun', 'execute_notebook',
+           'output_differences', 'NotebookError', 'refresh_outputs', 'read_settings_file', 'project_settings',
+           'check_notebook', 'pytest_collect_file', 'clean_on_save', 'outputs_main']
 
 # %% ../nbs/00b_notebook.ipynb #940c6353
 def fixed_display(width:int=100, # characters per line of a DataFrame's text
@@ -38,6 +38,17 @@ def fixed_display(width:int=100, # characters per line of a DataFrame's text
         from matplotlib_inline.backend_inline import set_matplotlib_formats
         if 'IPython' in sys.modules and sys.modules['IPython'].get_ipython(): set_matplotlib_formats('retina')
     except ImportError: pass
+
+# %% ../nbs/00b_notebook.ipynb #a9257346
+def markdown_table(df, # a DataFrame
+                   index:bool=False, # also show the index, as the first column (headed by its name)
+                  ) -> str:
+    "`df` as a Markdown table; a `|` in a value is escaped and a line break becomes a space."
+    cell = lambda v: str(v).replace('|', '\\|').replace('\n', ' ')
+    head = ([df.index.name or ''] if index else []) + [str(c) for c in df.columns]
+    rows = [([i] if index else []) + list(row) for i, row in zip(df.index, df.itertuples(index=False))]
+    lines = ['| ' + ' | '.join(map(cell, head)) + ' |', '|' + '---|' * len(head)]
+    return '\n'.join(lines + ['| ' + ' | '.join(map(cell, r)) + ' |' for r in rows])
 
 # %% ../nbs/00b_notebook.ipynb #fc942c12
 _WIDGET = 'application/vnd.jupyter.widget-view+json'

@@ -15,7 +15,7 @@ from .docs import (DocsError, check_syntax, list_notebooks, process_notebooks,
 from .pages import convert_notebook, project_site
 
 # %% auto #0
-__all__ = ['README_IMAGES', 'readme_notebook', 'render_readme', 'build_readme', 'readme_is_current', 'markdown_table']
+__all__ = ['README_IMAGES', 'readme_notebook', 'render_readme', 'build_readme', 'readme_is_current']
 
 # %% ../nbs/11b_readme.ipynb #df8d66f2
 README_IMAGES = 'static/readme'  # the README's output images, relative to the project root
@@ -81,10 +81,3 @@ def readme_is_current(root:str|Path|None=None, # the project root (default: the 
     if not readme.is_file() or readme.read_text(encoding='utf-8') != text: return False
     have = {f"{README_IMAGES}/{p.name}" for p in folder.glob('*')} if folder.is_dir() else set()
     return have == set(images) and all((root/k).read_bytes() == v for k, v in images.items())
-
-# %% ../nbs/11b_readme.ipynb #b1f64442
-def markdown_table(df, # a DataFrame; its index is left out (`reset_index()` keeps it)
-                  ) -> str:
-    "A DataFrame as a Markdown table, pipes in cells escaped."
-    row = lambda values: '| ' + ' | '.join(str(v).replace('|', r'\|') for v in values) + ' |'
-    return '\n'.join([row(df.columns), '|' + '---|' * len(df.columns), *map(row, df.itertuples(index=False))])
