@@ -16,6 +16,7 @@ from fastcore.basics import patch
 from fastapi import FastAPI, Request
 from fastapi_offline import FastAPIOffline  # FastAPI serving /docs' scripts itself, no CDN
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from .config import ServeConfig, log
 from .schema import Schema, SchemaValidationError
@@ -240,7 +241,6 @@ async def lifespan(self:Service, app):
 @patch
 async def score(self:Service, records, loc:list, route:str):
     "The predictor's `Scored` answer for `records`; `ClientError` 422 under `loc` when invalid."
-    from starlette.concurrency import run_in_threadpool
     p = self.predictor
     try:
         if self.inline: s = p.score(records, source='request')  # ONNX: microseconds, inline
@@ -264,8 +264,8 @@ async def predict(self:Service, request:Request):
     s = await self.score(records, ['body', 'records'], '/predict')
     labels, p = s.labels.tolist(), self.predictor
     if p.classifier:
-        preds = [{'prediction': v, 'probabilities': dict(zip(p.class_keys, pr))} for v,
-                 pr in zip(labels, s.probabilities.tolist())]
+        preds = [{'prediction': v, 'probabilities': dict(zip(p.class_keys, pr))}
+                 for v, pr in zip(labels, s.probabilities.tolist())]
     else: preds = [{'prediction': v} for v in labels]
     return Response(_encode({'predictions': preds, 'run_id': p.run_id}),
                     media_type='application/json')
