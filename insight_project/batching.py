@@ -83,20 +83,25 @@ async def _partly(self:Batcher, batch:list[list], plain:list[int]) -> list:
 
 # %% ../nbs/07c_batching.ipynb #80a09df6
 @patch
-async def _drain(self:Batcher):
-    "Score the waiting requests, batch after batch, until none wait."
-    try:
-        while self.pending:
-            batch, self.pending = self.pending, []
-            try: results = await self._together([records for records, _ in batch])
-            except Exception as e: results = [e] * len(batch)  # a fault of ours: each request fails
-            for (_, future), r in zip(batch, results):
-                if future.done(): continue  # its client has gone
-                if isinstance(r, Exception): future.set_exception(r)
-                else: future.set_result(r)
-    finally: self.busy = False
+async def _batch(self:Batcher):
+    "Score the requests waiting now as one batch, and give each its result (or its error)."
+    batch, self.pending = self.pending, []
+    try: results = await self._together([records for records, _ in batch])
+    except Exception as e: results = [e] * len(batch)  # a fault of ours: each request fails
+    for (_, future), r in zip(batch, results):
+        if future.done(): continue  # cancelled
+        if isinstance(r, Exception): future.set_exception(r)
+        else: future.set_result(r)
 
 # %% ../nbs/07c_batching.ipynb #c67257ea
+@patch
+async def _drain(self:Batcher):
+    "Score the waiting requests, batch after batch, until none wait; then the batcher is idle."
+    try:
+        while self.pending: await self._batch()
+    finally: self.busy = False
+
+# %% ../nbs/07c_batching.ipynb #3012a92f
 @patch
 async def score(self:Batcher, records:list) -> Scored:
     "The `Scored` of `records` (a list of dicts), scored with those of concurrent requests."
@@ -104,5 +109,10 @@ async def score(self:Batcher, records:list) -> Scored:
         return await self._run(records)
     future = asyncio.get_running_loop().create_future()
     self.pending.append((records, future))
-    if not self.busy: self.busy = True; asyncio.ensure_future(self._drain())
+    if not self.busy:
+        self.busy = True
+        await asyncio.sleep(0)  # the requests that arrived with this one join it
+        await self._batch()
+        if self.pending: asyncio.ensure_future(self._drain())  # arrived meanwhile (a thread ran)
+        else: self.busy = False
     return await future

@@ -43,7 +43,7 @@ def _log_access(scope, status:int, seconds:float):
     line = {'time': round(time.time(), 3), 'client': f"{c[0]}:{c[1]}" if c else None,
             'method': scope['method'][:20], 'path': scope['path'], 'status': status,
             'ms': round(seconds * 1000, 3), 'request_id': rid.decode('latin-1')[:100] if rid else None}
-    access_log.info(json.dumps(line))
+    access_log.info(orjson.dumps(line).decode())
 
 # %% ../nbs/08_serve.ipynb #3f6ff22a
 METHODS = frozenset({'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH',
@@ -421,12 +421,12 @@ def create_app(predictor:Predictor, # the loaded model
     service = Service(predictor, settings)
     api_key = api_key if api_key is not None else (os.environ.get('INSIGHT_API_KEY') or None)
     app = _new_app(service, api_key)
-    app.state.api_key, app.state.service = api_key, service
+    fast = {'/predict': service.predict, '/invocations': service.invocations}  # Guard answers these
+    app.state.api_key, app.state.service, app.state.fast = api_key, service, fast
     app.add_exception_handler(ClientError, _client_error)
     _register(app, service)
     models = api_models(predictor, service.settings)
     _add_models(app, models, bool(api_key))
-    fast = {'/predict': service.predict, '/invocations': service.invocations}
     app.add_middleware(Guard, settings=service.settings, metrics=service.metrics, api_key=api_key,
                        routes={r.path for r in app.routes}, fast=fast)
     return app
