@@ -11,7 +11,9 @@ import re
 from datetime import datetime
 from typing import Any, Literal, Optional, Union
 
+import orjson
 from fastapi.responses import Response
+from starlette.requests import ClientDisconnect
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from .config import ServeConfig
@@ -21,8 +23,9 @@ from .inference import Predictor
 # %% auto #0
 __all__ = ['ERROR_CODES', 'MLFLOW_KEYS', 'PARQUET', 'PARQUET_EXPANSION', 'record_model', 'example_record', 'prediction_model',
            'request_models', 'error_models', 'api_models', 'split_schema', 'csv_pattern', 'ClientError',
-           'error_response', 'issue_detail', 'header_value', 'require_media', 'parse_json', 'parse_records',
-           'check_text', 'mlflow_records', 'csv_frame', 'parquet_frame', 'invocation_records', 'mlflow_error']
+           'error_response', 'read_body', 'send_json', 'issue_detail', 'header_value', 'require_media', 'parse_json',
+           'parse_records', 'check_text', 'mlflow_records', 'csv_frame', 'parquet_frame', 'invocation_records',
+           'mlflow_error']
 
 # %% ../nbs/07a_api.ipynb #dbe5dfdf
 def _number_field(c, span:str) -> tuple[Any, str, Any]:
@@ -203,6 +206,31 @@ def error_response(status:int, # the HTTP status
     return Response(json.dumps(body, default=str).encode(), status, headers=headers,
                     media_type='application/json')
 
+# %% ../nbs/07a_api.ipynb #89d28516
+async def read_body(receive, # the ASGI `receive` callable
+                    limit:int, # bytes allowed (`serve.max_body_bytes`)
+                   ) -> bytes:
+    "The request body; `ClientError` 413 once over `limit`, `ClientDisconnect` if the client left."
+    chunks, size, more = [], 0, True
+    while more:
+        message = await receive()
+        if message['type'] == 'http.disconnect': raise ClientDisconnect()
+        chunks.append(message.get('body', b'')); size += len(chunks[-1])
+        if size > limit:
+            raise ClientError(413, f"body is over the limit of {limit} bytes (serve.max_body_bytes)")
+        more = message.get('more_body', False)
+    return chunks[0] if len(chunks) == 1 else b''.join(chunks)
+
+# %% ../nbs/07a_api.ipynb #39aabbcc
+async def send_json(send, # the ASGI `send` callable
+                    body:bytes, # the encoded JSON answer
+                    status:int=200, # the HTTP status
+                   ):
+    "Answer `body` as `application/json` with `status`, straight through ASGI."
+    headers = [(b'content-type', b'application/json'), (b'content-length', b'%d' % len(body))]
+    await send({'type': 'http.response.start', 'status': status, 'headers': headers})
+    await send({'type': 'http.response.body', 'body': body})
+
 # %% ../nbs/07a_api.ipynb #6454c7eb
 def issue_detail(issue:Issue, loc:tuple) -> dict:
     "One `detail` item for a validation issue, located under `loc` (e.g. ('body', 'records'))."
@@ -240,6 +268,8 @@ def require_media(scope, allowed:tuple) -> str:
 def parse_json(body:bytes) -> Any:
     "The JSON value in `body`; `ClientError` 400 saying where it is malformed."
     if not body.strip(): raise ClientError(400, 'empty body: send a JSON object')
+    try: return orjson.loads(body)  # fast; what it refuses, the standard library decides and explains
+    except orjson.JSONDecodeError: pass
     try: return json.loads(body)
     except json.JSONDecodeError as e:
         raise ClientError(400,

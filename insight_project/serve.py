@@ -16,88 +16,23 @@ from fastcore.basics import patch
 from fastapi import FastAPI, Request
 from fastapi_offline import FastAPIOffline  # FastAPI serving /docs' scripts itself, no CDN
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
+import orjson
 
 from .config import ServeConfig, log
 from .schema import Schema, SchemaValidationError
 from .inference import Predictor
+from .metrics import Metrics
+from .batching import Batcher
 from .api import (ERROR_CODES, PARQUET, ClientError, api_models, check_text,
                                  csv_pattern, error_response, example_record, header_value,
                                  invocation_records, issue_detail, mlflow_error, parse_json,
-                                 parse_records, require_media, split_schema)
+                                 parse_records, read_body, require_media, send_json,
+                                 split_schema)
 
 # %% auto #0
 __all__ = ['access_log', 'METHODS', 'CUT_OFF', 'OPEN_PATHS', 'PREDICT_RESPONSES', 'INVOCATIONS_RESPONSES', 'PREDICT_BODY',
            'HEALTH_RESPONSES', 'READY_RESPONSES', 'METADATA_RESPONSES', 'METRICS_RESPONSES', 'PING_RESPONSES',
-           'VERSION_RESPONSES', 'SECURITY_SCHEMES', 'Metrics', 'Guard', 'Service', 'responses', 'invocations_body',
-           'create_app']
-
-# %% ../nbs/08_serve.ipynb #283ea2af
-def _http_metrics(registry) -> tuple:
-    "(requests by route, method and status; latency by route), registered in `registry`."
-    from prometheus_client import Counter, Histogram
-    requests = Counter('insight_http_requests', 'HTTP requests by route, method and status',
-                       ['route', 'method', 'status'], registry=registry)
-    buckets = (.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5)
-    latency = Histogram('insight_http_request_duration_seconds', 'Time to answer a request, by route',
-                        ['route'], registry=registry, buckets=buckets)
-    return requests, latency
-
-# %% ../nbs/08_serve.ipynb #78712fb3
-def _record_metrics(registry) -> tuple:
-    "(predicted records, validation failures by route, issues by column, unseen categories by column)."
-    from prometheus_client import Counter
-    def counter(name, doc, *labels): return Counter(name, doc, list(labels), registry=registry)
-    return (counter('insight_predicted_records', 'Records predicted'),
-            counter('insight_validation_failures', 'Requests refused because records did not match the schema',
-                    'route'),
-            counter('insight_validation_issues', 'Validation problems found, by column', 'column'),
-            counter('insight_unseen_categories', 'Values in categories not seen in training, by column',
-                    'column'))
-
-# %% ../nbs/08_serve.ipynb #e3ccfa77
-def _model_info(registry, predictor:Predictor):
-    "Register the gauge naming the model served (run id, backend, task), set to 1."
-    from prometheus_client import Gauge
-    names = ['run_id', 'backend', 'task']
-    info = Gauge('insight_model_info', 'The model being served', names, registry=registry)
-    info.labels(predictor.run_id, predictor.backend, predictor.schema.task or '').set(1)
-
-# %% ../nbs/08_serve.ipynb #b7cd15a2
-class Metrics:
-    "The server's Prometheus metrics, in a registry of its own (several apps can share a process)."
-    def __init__(self, predictor:Predictor):
-        from prometheus_client import CollectorRegistry
-        self.registry = r = CollectorRegistry()
-        self.requests, self.latency = _http_metrics(r)
-        self.records, self.invalid, self.issues, self.unseen = _record_metrics(r)
-        _model_info(r, predictor)
-        self._columns, self._children = set(predictor.schema.names), {}
-
-# %% ../nbs/08_serve.ipynb #34fce3d9
-@patch
-def observe(self:Metrics, route:str, method:str, status:int, seconds:float):
-    "Count one request and its latency."
-    key = (route, method, status)
-    child = self._children.get(key)
-    if child is None:
-        child = self._children[key] = (self.requests.labels(route, method, str(status)),
-                                       self.latency.labels(route))
-    child[0].inc(); child[1].observe(seconds)
-
-# %% ../nbs/08_serve.ipynb #b05f47b8
-@patch
-def refused(self:Metrics, route:str, issues:list):
-    "Count a request refused for invalid records, and its issues by column (unknown: `other`)."
-    self.invalid.labels(route).inc()
-    for i in issues: self.issues.labels(i.column if i.column in self._columns else 'other').inc()
-
-# %% ../nbs/08_serve.ipynb #53f646f9
-@patch
-def predicted(self:Metrics, n:int, unseen:dict):
-    "Count `n` predicted records and the unseen category values by column."
-    self.records.inc(n)
-    for column, count in unseen.items(): self.unseen.labels(column).inc(count)
+           'VERSION_RESPONSES', 'SECURITY_SCHEMES', 'Guard', 'Service', 'responses', 'invocations_body', 'create_app']
 
 # %% ../nbs/08_serve.ipynb #95d03d45
 access_log = logging.getLogger('insight_project.access')
@@ -108,7 +43,7 @@ def _log_access(scope, status:int, seconds:float):
     line = {'time': round(time.time(), 3), 'client': f"{c[0]}:{c[1]}" if c else None,
             'method': scope['method'][:20], 'path': scope['path'], 'status': status,
             'ms': round(seconds * 1000, 3), 'request_id': rid.decode('latin-1')[:100] if rid else None}
-    access_log.info(json.dumps(line))
+    access_log.info(orjson.dumps(line).decode())
 
 # %% ../nbs/08_serve.ipynb #3f6ff22a
 METHODS = frozenset({'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH',
@@ -127,8 +62,9 @@ class Guard:
                  metrics:Metrics, # where requests are counted
                  api_key:str|None, # the required key, or None
                  routes:set, # the paths counted by name (others are counted as 'other')
+                 fast:dict|None=None, # POST routes answered straight through ASGI: path -> handler
                 ):
-        self.app, self.metrics, self.routes = app, metrics, routes
+        self.app, self.metrics, self.routes, self.fast = app, metrics, routes, fast or {}
         self.max_body = settings.max_body_bytes
         self.key, self.log = (api_key.encode() if api_key else None), settings.access_log
 
@@ -171,14 +107,26 @@ def _counted(self:Guard, receive):
         return message
     return counted
 
+# %% ../nbs/08_serve.ipynb #25b78eba
+@patch
+async def _fast(self:Guard, handler, scope, receive, send):
+    "Answer a fast route straight through ASGI: read the body, await `handler`, send its JSON."
+    try: answer = await handler(scope, await read_body(receive, self.max_body))
+    except ClientError as e:
+        error = error_response(e.status, e.message, e.detail, e.headers, e.code)
+        return await error(scope, receive, send)
+    await send_json(send, answer)
+
 # %% ../nbs/08_serve.ipynb #6eaad3ac
 @patch
 async def _answer(self:Guard, scope, receive, send):
-    "Refuse the request, or pass it to the app (HEAD as GET, undeclared bodies counted)."
+    "Refuse the request, answer a fast route, or pass it to the app (HEAD as GET, bodies counted)."
     refusal = self._refusal(scope)
     if refusal is not None:
         answer = error_response(refusal.status, refusal.message, headers=refusal.headers)
         return await answer(scope, receive, send)
+    fast = self.fast.get(scope['path']) if scope['method'] == 'POST' else None
+    if fast is not None: return await self._fast(fast, scope, receive, send)
     inner = {**scope, 'method': 'GET'} if scope['method'] == 'HEAD' else scope  # uvicorn drops the body
     declared = header_value(scope, b'content-length') is not None
     body_receive = receive if declared else self._counted(receive)
@@ -207,8 +155,8 @@ async def __call__(self:Guard, scope, receive, send):
 
 # %% ../nbs/08_serve.ipynb #5ae55332
 def _encode(obj) -> bytes:
-    "Compact JSON bytes of `obj` (anything else as its text)."
-    return json.dumps(obj, separators=(',', ':'), default=str).encode()
+    "Compact JSON bytes of `obj` (anything else as its text), by orjson."
+    return orjson.dumps(obj, default=str, option=orjson.OPT_NON_STR_KEYS)
 
 # %% ../nbs/08_serve.ipynb #5c8ebe60
 class Service:
@@ -221,6 +169,7 @@ class Service:
         self.predictor, self.settings = predictor, settings or ServeConfig()
         self.metrics = metrics or Metrics(predictor)
         self.is_ready, self.inline = False, predictor.backend == 'onnx'
+        self.batcher = Batcher(predictor, self.inline)  # concurrent requests: one model call
         self.meta_bytes = _encode(predictor.metadata)
 
 # %% ../nbs/08_serve.ipynb #5965a5ee
@@ -240,11 +189,8 @@ async def lifespan(self:Service, app):
 # %% ../nbs/08_serve.ipynb #f3756352
 @patch
 async def score(self:Service, records, loc:list, route:str):
-    "The predictor's `Scored` answer for `records`; `ClientError` 422 under `loc` when invalid."
-    p = self.predictor
-    try:
-        if self.inline: s = p.score(records, source='request')  # ONNX: microseconds, inline
-        else: s = await run_in_threadpool(p.score, records, 'request')  # scikit-learn: in a thread
+    "The `Scored` answer for `records` (batched); `ClientError` 422 under `loc` when invalid."
+    try: s = await self.batcher.score(records)  # with concurrent requests' records
     except SchemaValidationError as e:
         self.metrics.refused(route, e.issues)
         raise ClientError(422, str(e),
@@ -254,34 +200,31 @@ async def score(self:Service, records, loc:list, route:str):
 
 # %% ../nbs/08_serve.ipynb #f6488424
 @patch
-async def predict(self:Service, request:Request):
+async def predict(self:Service, scope, body:bytes) -> bytes:
     ("Validate `records` against the model's schema and predict each: the label and, "
      "for classifiers, each class's probability.")
-    require_media(request.scope, ('application/json',))
-    raw = await request.body()
-    records = check_text(raw, parse_records(parse_json(raw), self.settings.max_records),
-                            ['body', 'records'])
+    require_media(scope, ('application/json',))
+    records = check_text(body, parse_records(parse_json(body), self.settings.max_records),
+                         ['body', 'records'])
     s = await self.score(records, ['body', 'records'], '/predict')
     labels, p = s.labels.tolist(), self.predictor
     if p.classifier:
         preds = [{'prediction': v, 'probabilities': dict(zip(p.class_keys, pr))}
                  for v, pr in zip(labels, s.probabilities.tolist())]
     else: preds = [{'prediction': v} for v in labels]
-    return Response(_encode({'predictions': preds, 'run_id': p.run_id}),
-                    media_type='application/json')
+    return _encode({'predictions': preds, 'run_id': p.run_id})
 
 # %% ../nbs/08_serve.ipynb #c8b761bb
 @patch
-async def invocations(self:Service, request:Request):
+async def invocations(self:Service, scope, body:bytes) -> bytes:
     ("MLflow's `/invocations`: `dataframe_split`, `dataframe_records`, `instances` or `inputs` "
      "JSON, `text/csv` or Parquet; answers `{\"predictions\": [...]}`.")
-    media = require_media(request.scope, ('application/json', 'text/csv', PARQUET))
-    raw = await request.body()
+    media = require_media(scope, ('application/json', 'text/csv', PARQUET))
     try:
-        records, loc = invocation_records(media, raw, self.settings.max_body_bytes)
+        records, loc = invocation_records(media, body, self.settings.max_body_bytes)
         s = await self.score(records, loc, '/invocations')
     except ClientError as e: raise mlflow_error(e) from None
-    return Response(_encode({'predictions': s.labels.tolist()}), media_type='application/json')
+    return _encode({'predictions': s.labels.tolist()})
 
 # %% ../nbs/08_serve.ipynb #fb81bb95
 @patch
@@ -427,15 +370,25 @@ def _description(predictor:Predictor, settings:ServeConfig, api_key) -> str:
             "`/invocations`, `/ping` and `/version` are MLflow's scoring protocol (JSON, CSV or "
             "Parquet bodies)." + (key if api_key else ''))
 
+# %% ../nbs/08_serve.ipynb #521ecc6c
+def _endpoint(handler):
+    "A FastAPI endpoint answering with `handler(scope, body)`: the fast route, as documented."
+    async def endpoint(request:Request):
+        body = await handler(request.scope, await request.body())
+        return Response(body, media_type='application/json')
+    endpoint.__name__, endpoint.__doc__ = handler.__name__, handler.__doc__
+    return endpoint
+
 # %% ../nbs/08_serve.ipynb #683f1f95
 def _register(app:FastAPI, service:Service):
     "Attach the service's routes to `app`, each with its documented responses."
     app.post('/predict', summary='Predict records', response_class=Response,
              responses=PREDICT_RESPONSES,
-             openapi_extra=PREDICT_BODY)(service.predict)
+             openapi_extra=PREDICT_BODY)(_endpoint(service.predict))
     app.post('/invocations', summary='Predict, MLflow scoring protocol', response_class=Response,
              responses=INVOCATIONS_RESPONSES,
-             openapi_extra=invocations_body(service.predictor.schema))(service.invocations)
+             openapi_extra=invocations_body(service.predictor.schema))(
+                 _endpoint(service.invocations))
     app.get('/health', summary='Liveness', responses=HEALTH_RESPONSES)(service.health)
     app.get('/ping', summary='Liveness, MLflow', responses=PING_RESPONSES)(service.ping)
     app.get('/version', summary='Version, MLflow', responses=VERSION_RESPONSES)(service.version)
@@ -468,11 +421,12 @@ def create_app(predictor:Predictor, # the loaded model
     service = Service(predictor, settings)
     api_key = api_key if api_key is not None else (os.environ.get('INSIGHT_API_KEY') or None)
     app = _new_app(service, api_key)
-    app.state.api_key, app.state.service = api_key, service
+    fast = {'/predict': service.predict, '/invocations': service.invocations}  # Guard answers these
+    app.state.api_key, app.state.service, app.state.fast = api_key, service, fast
     app.add_exception_handler(ClientError, _client_error)
     _register(app, service)
     models = api_models(predictor, service.settings)
     _add_models(app, models, bool(api_key))
     app.add_middleware(Guard, settings=service.settings, metrics=service.metrics, api_key=api_key,
-                       routes={r.path for r in app.routes})
+                       routes={r.path for r in app.routes}, fast=fast)
     return app

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastcore.basics import patch
 from pydantic import ValidationError
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from .config import Config, InsightError, ServeConfig, log
 from .trust import config_trusted_types
@@ -24,7 +25,8 @@ from .api import ERROR_CODES
 from .serve import CUT_OFF, create_app
 
 # %% auto #0
-__all__ = ['SPEC_ENV', 'DeadlineProtocol', 'check_port', 'uvicorn_options', 'app_from_environment', 'serve_command']
+__all__ = ['SPEC_ENV', 'Deadline', 'DeadlineProtocol', 'FastDeadlineProtocol', 'check_port', 'uvicorn_options',
+           'app_from_environment', 'serve_command']
 
 # %% ../nbs/08a_server.ipynb #c4d5f0cb
 def _raw_response(status:int) -> bytes:
@@ -38,8 +40,8 @@ def _raw_response(status:int) -> bytes:
     return head % (status, reason, len(body)) + body
 
 # %% ../nbs/08a_server.ipynb #5fdefb51
-class DeadlineProtocol(H11Protocol):
-    "uvicorn's h11 protocol, plus a deadline to receive each request and a cap on connections."
+class Deadline:
+    "Mixed into a uvicorn protocol: a deadline to receive each request and a cap on connections."
     def __init__(self, *args,
                  request_timeout:float=30, # seconds to receive a whole request (headers and body)
                  max_connections:int=256, # open connections at once
@@ -48,36 +50,56 @@ class DeadlineProtocol(H11Protocol):
         self.request_timeout, self.max_connections = request_timeout, max_connections
         self._timer, self.since = None, 0.0  # the deadline's timer while a request arrives, its start
 
+# %% ../nbs/08a_server.ipynb #36d47b54
+class DeadlineProtocol(Deadline, H11Protocol):
+    "uvicorn's h11 protocol (pure Python), with a request deadline and a connection cap."
+
+# %% ../nbs/08a_server.ipynb #d3c4bf66
+class FastDeadlineProtocol(Deadline, HttpToolsProtocol):
+    "uvicorn's httptools protocol (a C parser), with a request deadline and a connection cap."
+    _body_arriving = False  # between a request's headers and the end of its body
+
 # %% ../nbs/08a_server.ipynb #2749f892
 @patch
-def _arm(self:DeadlineProtocol):
+def _arm(self:Deadline):
     "Start the deadline for the request now arriving."
     self._disarm()
     self.since, self._timer = self.loop.time(), self.loop.call_later(self.request_timeout,
                                                                      self._cut_off, 408)
 
 @patch
-def _disarm(self:DeadlineProtocol):
+def _disarm(self:Deadline):
     "Stop the deadline: the request has arrived (or the connection is gone)."
     if self._timer is not None: self._timer.cancel(); self._timer = None
 
+# %% ../nbs/08a_server.ipynb #bfa0a8fd
+@patch
+def _arriving(self:DeadlineProtocol):
+    "The request whose body is arriving (h11 waits for it), or None."
+    return self.cycle if self.conn.their_state is h11.SEND_BODY else None
+
+@patch
+def _arriving(self:FastDeadlineProtocol):
+    "The request whose body is arriving (between its headers and its end), or None."
+    return self.cycle if self._body_arriving else None
+
 # %% ../nbs/08a_server.ipynb #98cb50db
 @patch
-def _cut_off(self:DeadlineProtocol, status:int):
+def _cut_off(self:Deadline, status:int):
     "Close the connection, answering `status` unless an answer started; a waiting route sees it."
     self._disarm()
     if self.transport.is_closing(): return
-    current = self.cycle if self.conn.their_state is h11.SEND_BODY else None  # its body is arriving
+    current = self._arriving()  # the request whose body is arriving, if any
     if current is not None: current.scope[CUT_OFF] = status
     if current is None or not current.response_started: self.transport.write(_raw_response(status))
     self.transport.close()
 
 # %% ../nbs/08a_server.ipynb #00bd9b33
 @patch
-def _make_room(self:DeadlineProtocol):
+def _make_room(self:Deadline):
     "Over the cap: close an idle connection, else the longest receiving; all busy: refuse this one."
     def waiting(c): return c._timer is not None or c.cycle is None or c.cycle.response_complete  # unanswered
-    def open_(c): return isinstance(c, DeadlineProtocol) and not c.transport.is_closing()
+    def open_(c): return isinstance(c, Deadline) and not c.transport.is_closing()
     others = [c for c in self.connections if c is not self and open_(c) and waiting(c)]
     if not others: return self._cut_off(503)
     oldest = min(others, key=lambda c: (c._timer is not None, c.since))
@@ -86,9 +108,9 @@ def _make_room(self:DeadlineProtocol):
 
 # %% ../nbs/08a_server.ipynb #5813e9b7
 @patch
-def connection_made(self:DeadlineProtocol, transport):
+def connection_made(self:Deadline, transport):
     "Arm the deadline for the first request; over the cap, make room."
-    H11Protocol.connection_made(self, transport)
+    super(Deadline, self).connection_made(transport)
     self._arm()
     if len(self.connections) > self.max_connections: self._make_room()
 
@@ -108,18 +130,38 @@ def on_response_complete(self:DeadlineProtocol):
     H11Protocol.on_response_complete(self)
     if self._timer is None and self.conn.their_state is h11.SEND_BODY: self._arm()
 
+# %% ../nbs/08a_server.ipynb #894a8a43
+@patch
+def on_message_begin(self:FastDeadlineProtocol):
+    "A request's first byte: arm the deadline (unless the connection's own is still running)."
+    if self._timer is None: self._arm()
+    HttpToolsProtocol.on_message_begin(self)
+
+# %% ../nbs/08a_server.ipynb #2bdd0463
+@patch
+def on_headers_complete(self:FastDeadlineProtocol):
+    "The headers have arrived: its body (if any) is arriving now."
+    HttpToolsProtocol.on_headers_complete(self); self._body_arriving = True
+
+# %% ../nbs/08a_server.ipynb #346ca1bd
+@patch
+def on_message_complete(self:FastDeadlineProtocol):
+    "The whole request has arrived: disarm the deadline."
+    self._body_arriving = False; self._disarm()
+    HttpToolsProtocol.on_message_complete(self)
+
 # %% ../nbs/08a_server.ipynb #3629a63a
 @patch
-def connection_lost(self:DeadlineProtocol, exc):
+def connection_lost(self:Deadline, exc):
     "Drop the deadline with the connection."
-    self._disarm(); H11Protocol.connection_lost(self, exc)
+    self._disarm(); super(Deadline, self).connection_lost(exc)
 
 # %% ../nbs/08a_server.ipynb #c02362f9
 @patch
-def shutdown(self:DeadlineProtocol):
+def shutdown(self:Deadline):
     "SIGTERM: a request still arriving is closed now (503); one received is answered first."
     if self._timer is not None: self._cut_off(503)
-    else: H11Protocol.shutdown(self)
+    else: super(Deadline, self).shutdown()
 
 # %% ../nbs/08a_server.ipynb #417b31b8
 def _settings(cfg:Config, host, port, workers) -> ServeConfig:
@@ -147,12 +189,12 @@ def check_port(host:str, # the interface to bind
 
 # %% ../nbs/08a_server.ipynb #8b3fdb28
 def uvicorn_options(settings:ServeConfig) -> dict:
-    "uvicorn's options: our access log, graceful shutdown, the request deadline, the connection cap."
-    http = partial(DeadlineProtocol, request_timeout=settings.request_timeout,
+    "uvicorn's options: httptools and uvloop, our access log, graceful shutdown, the deadline, the cap."
+    http = partial(FastDeadlineProtocol, request_timeout=settings.request_timeout,
                    max_connections=settings.max_connections)
     return dict(host=settings.host, port=settings.port, access_log=False, log_level='warning',
                 server_header=False,
-                timeout_graceful_shutdown=settings.graceful_timeout, http=http)
+                timeout_graceful_shutdown=settings.graceful_timeout, http=http, loop='uvloop')
 
 # %% ../nbs/08a_server.ipynb #1223af5c
 SPEC_ENV = 'INSIGHT_SERVE_SPEC'  # environment variable: the app's spec, for worker processes
