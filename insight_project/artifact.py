@@ -59,7 +59,7 @@ def library_versions() -> dict:
     from importlib.metadata import PackageNotFoundError, version
     out = {'python': platform.python_version()}
     for pkg in ('insight_project', 'scikit-learn', 'numpy', 'pandas', 'scipy', 'skops', 'skl2onnx',
-                'onnxruntime'):
+                'onnxruntime', 'lightgbm', 'onnxmltools'):
         try: out[pkg] = version(pkg)
         except PackageNotFoundError: pass
     return out
