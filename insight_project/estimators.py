@@ -68,10 +68,12 @@ def make_estimator(spec:CandidateConfig, # one entry of `model.candidates`
                    key:str='model.candidates', # config key, for messages
                   ):
     "An unfitted estimator built from `spec`; `ConfigError` naming the key of a bad name or param."
+    import inspect
     cls = import_estimator(spec.estimator, allowed_modules, key)
     est = cls()
     valid = est.get_params(deep=False)
-    bad = [p for p in spec.params if p not in valid]
+    open_ended = any(p.kind is p.VAR_KEYWORD for p in inspect.signature(cls.__init__).parameters.values())
+    bad = [p for p in spec.params if p not in valid and not open_ended]  # **kwargs: the library checks
     if bad: raise _unknown_param(bad[0], valid, f"{key}.params.{bad[0]}", cls.__name__)
     params = dict(spec.params)
     if 'random_state' in valid and 'random_state' not in params: params['random_state'] = seed
