@@ -16,8 +16,9 @@ import numpy as np
 from .config import CandidateConfig, ConfigError, SearchConfig, log
 
 # %% auto #0
-__all__ = ['SEARCH_MIN_ROWS', 'SEARCH_SETS', 'FOREST_MAX_ROWS', 'SPACE', 'LIGHTGBM_FIXED', 'import_estimator', 'make_estimator',
-           'default_candidates', 'baseline_candidate', 'search_space', 'halving_rungs']
+__all__ = ['SEARCH_MIN_ROWS', 'SEARCH_SETS', 'FOREST_MAX_ROWS', 'LARGE_ROWS', 'ITER_WORK', 'SPACE', 'LIGHTGBM_FIXED',
+           'import_estimator', 'make_estimator', 'max_iterations', 'default_candidates', 'baseline_candidate',
+           'search_space', 'halving_rungs']
 
 # %% ../nbs/03a_estimators.ipynb #75c2492e
 def _suggest_estimator(name:str) -> str:
@@ -90,21 +91,29 @@ def _linear_candidate(task:str) -> CandidateConfig:
 SEARCH_MIN_ROWS = 2_000  # fewer training rows: boosted trees keep library defaults, no search
 SEARCH_SETS = 9  # parameter sets a boosted model's halving search starts with (9 -> 3 -> 1)
 FOREST_MAX_ROWS = 20_000  # more training rows: no random forest in the default set
+LARGE_ROWS = 100_000  # more training rows: one boosted model (scikit-learn's, multi-threaded), no search
+ITER_WORK = 25_000_000  # rows x iterations one boosted fit may do: caps the iterations on a large table
 SPACE = {'learning_rate': 'loguniform(0.02, 0.3)', 'l2': [0.0, 0.1, 1.0, 10.0],
          'leaves': [15, 31, 63, 127], 'min_leaf': [5, 20, 50, 100]}  # shared by both boosters
 
 # %% ../nbs/03a_estimators.ipynb #9e912dbe
+def max_iterations(n_rows:int) -> int:
+    "The iteration cap of one boosted fit: 1,000, fewer (never under 100) where rows x iterations pass ITER_WORK."
+    return int(min(1000, max(100, ITER_WORK // max(n_rows, 1))))
+
+# %% ../nbs/03a_estimators.ipynb #4b8428f1
 def _hgb_candidate(kind:str, # 'Classifier' or 'Regressor'
                    n_rows:int, # training rows
                   ) -> CandidateConfig:
-    "Histogram gradient boosting: defaults on a small table; early stopping and a halving search beyond."
+    "Histogram gradient boosting: defaults on a small or a large table; early stopping and a halving search between."
     est = f'sklearn.ensemble.HistGradientBoosting{kind}'
-    if n_rows < SEARCH_MIN_ROWS: return CandidateConfig(name='hist_gradient_boosting', estimator=est)
+    if not SEARCH_MIN_ROWS <= n_rows <= LARGE_ROWS:
+        return CandidateConfig(name='hist_gradient_boosting', estimator=est)
     names = {'learning_rate': 'learning_rate', 'l2': 'l2_regularization', 'leaves': 'max_leaf_nodes',
              'min_leaf': 'min_samples_leaf'}
     search = SearchConfig(kind='halving', n_iter=SEARCH_SETS, params={names[k]: v for k, v in SPACE.items()})
     return CandidateConfig(name='hist_gradient_boosting', estimator=est, search=search,
-                           params={'max_iter': 1000, 'early_stopping': True, 'n_iter_no_change': 20})
+                           params={'max_iter': max_iterations(n_rows), 'early_stopping': True, 'n_iter_no_change': 20})
 
 # %% ../nbs/03a_estimators.ipynb #3379ac3a
 LIGHTGBM_FIXED = {'n_jobs': 1, 'deterministic': True, 'force_row_wise': True, 'verbose': -1}
@@ -117,7 +126,8 @@ def _lightgbm_candidate(kind:str, # 'Classifier' or 'Regressor'
     if n_rows < SEARCH_MIN_ROWS: return CandidateConfig(name='lightgbm', estimator=est, params=params)
     names = {'learning_rate': 'learning_rate', 'l2': 'reg_lambda', 'leaves': 'num_leaves',
              'min_leaf': 'min_child_samples'}
-    space = {names[k]: v for k, v in SPACE.items()} | {'n_estimators': [200, 500, 1000]}
+    trees = sorted({min(n, max_iterations(n_rows)) for n in (200, 500, 1000)})
+    space = {names[k]: v for k, v in SPACE.items()} | {'n_estimators': trees}
     return CandidateConfig(name='lightgbm', estimator=est, params=params,
                            search=SearchConfig(kind='halving', n_iter=SEARCH_SETS, params=space))
 
@@ -140,7 +150,9 @@ def default_candidates(task:str, # 'classification' or 'regression'
         name='random_forest', estimator=f'sklearn.ensemble.RandomForest{kind}', params={'n_estimators': 100}))
     else: log.info(f"random_forest left out: {n_rows:,} rows > {FOREST_MAX_ROWS:,}, boosted trees cost less")
     out.append(_hgb_candidate(kind, n_rows))
-    if why := _lightgbm_usable(allowed_modules): log.info(f"lightgbm left out: {why}")
+    why = _lightgbm_usable(allowed_modules) or (n_rows > LARGE_ROWS and f"{n_rows:,} rows > {LARGE_ROWS:,}: "
+                                                 "one boosted model is what the budget affords")
+    if why: log.info(f"lightgbm left out: {why}")
     else: out.append(_lightgbm_candidate(kind, n_rows))
     return out
 
