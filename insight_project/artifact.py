@@ -59,7 +59,7 @@ def library_versions() -> dict:
     from importlib.metadata import PackageNotFoundError, version
     out = {'python': platform.python_version()}
     for pkg in ('insight_project', 'scikit-learn', 'numpy', 'pandas', 'scipy', 'skops', 'skl2onnx',
-                'onnxruntime'):
+                'onnxruntime', 'lightgbm', 'onnxmltools'):
         try: out[pkg] = version(pkg)
         except PackageNotFoundError: pass
     return out
@@ -430,7 +430,8 @@ def _model_facts(schema:Schema, result, evaluation) -> dict:
             'selected': result.selected, 'metric': result.metric, 'metrics': evaluation.metrics,
             'baseline_metrics': evaluation.baseline, 'comparison': _records(result.comparison),
             'search': result.params, 'cv_folds': _records(result.folds),
-            'importance': _records(evaluation.importance), 'figures': sorted(evaluation.figures)}
+            'importance': _records(evaluation.importance), 'figures': sorted(evaluation.figures),
+            'training': {'why': getattr(result, 'why', ''), 'budget': _records(getattr(result, 'budget', None))}}
 
 # %% ../nbs/06_artifact.ipynb #6802b85d
 def run_record(cfg, # the run's `Config`

@@ -13,9 +13,13 @@ import pandas as pd
 from fastcore.basics import patch
 
 from .config import Config
+from .features import plan_features
+from .schema import infer_schema, validate_frame
+from .synthetic import synthetic_table
 
 # %% auto #0
-__all__ = ['PeakMemory', 'max_rss_mb', 'format_bench', 'bench_training']
+__all__ = ['QUALITY_TABLES', 'PeakMemory', 'max_rss_mb', 'format_bench', 'bench_training', 'reference_model', 'quality_row',
+           'bench_quality']
 
 # %% ../nbs/09a_bench_train.ipynb #a2583b58
 class PeakMemory:
@@ -156,4 +160,72 @@ def bench_training(cfg:Config, # the project config: `model` (folds, seed, n_job
     table.attrs.update(peak_mb=round(mem.peak_mb), selected=result.selected,
                        total_seconds=round(time.perf_counter() - first, 1))
     print(format_bench(table, cfg))
+    return table
+
+# %% ../nbs/09a_bench_train.ipynb #f6281b79
+QUALITY_TABLES = (('classification', 20_000, 12, 'classification'), ('regression', 20_000, 12, 'regression'),
+                  ('high-cardinality', 50_000, 18, 'regression'))  # name, rows, columns, task
+
+# %% ../nbs/09a_bench_train.ipynb #04f21498
+def reference_model(train:pd.DataFrame, # the training split, target included
+                    schema, # its schema (from `plan_features`)
+                    plan:list, # the feature plan
+                    metric:str, # the selection metric
+                    seed:int=42, # seeds the validation split and the boosting
+                   ):
+    "HistGradientBoosting, 1,000 iterations with early stopping, the learning rate chosen on a validation split."
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    from insight_project.data import split_data
+    from insight_project.evaluate import evaluate_model
+    from insight_project.train import LOWER_IS_BETTER, make_pipeline
+    kind = HistGradientBoostingClassifier if schema.task == 'classification' else HistGradientBoostingRegressor
+    def fit(d, lr):
+        est = kind(learning_rate=lr, max_iter=1000, early_stopping=True, random_state=seed)
+        return make_pipeline(plan, est, seed).fit(validate_frame(d, schema).frame, d[schema.target.name])
+    part, val = split_data(train, schema.target.name, schema.task, 0.2, seed)
+    scores = {lr: evaluate_model(fit(part, lr), val, schema)[metric] for lr in (0.03, 0.1, 0.3)}
+    best = (min if metric in LOWER_IS_BETTER else max)(scores, key=scores.get)
+    return fit(train, best)
+
+# %% ../nbs/09a_bench_train.ipynb #6414887c
+def _timed(f, *args):
+    "(f(*args), seconds it took)."
+    start = time.perf_counter(); out = f(*args)
+    return out, round(time.perf_counter() - start, 1)
+
+# %% ../nbs/09a_bench_train.ipynb #294e1148
+def quality_row(name:str, # the table's label
+                df:pd.DataFrame, # the table, target included
+                target:str, # the target column
+                cfg:Config, # the project config (the default run's settings)
+               ) -> dict:
+    "Test metric and seconds of the default run and of `reference_model` on one table."
+    from insight_project.data import split_data
+    from insight_project.evaluate import evaluate_model
+    from insight_project.train import fit_and_compare, selection_metric
+    schema, plan = plan_features(infer_schema(df, target=target, identifier_ratio=cfg.features.identifier_ratio),
+                                 cfg.features)
+    metric, s = selection_metric(cfg, schema.task), cfg.split
+    train, test = split_data(df, target, schema.task, s.test_size, s.seed, s.stratify)
+    ours, ours_s = _timed(fit_and_compare, train, schema, plan, cfg)
+    ref, ref_s = _timed(reference_model, train, schema, plan, metric, cfg.model.seed)
+    score = lambda model: evaluate_model(model, test, schema)[metric]
+    return {'table': name, 'rows': len(df), 'metric': metric, 'default': score(ours.model), 'default_s': ours_s,
+            'selected': ours.selected, 'reference': score(ref), 'reference_s': ref_s}
+
+# %% ../nbs/09a_bench_train.ipynb #139aa01e
+def bench_quality(cfg:Config, # the project config: the default run's settings, and the shipped example
+                  quick:bool=False, # 2,000-row tables (a smoke test)
+                  csv:str|None='reports/bench_quality.csv', # where to save the table (None: not saved)
+                 ) -> pd.DataFrame:
+    "The default run against `reference_model` on the generated tables and the shipped example; printed, saved."
+    from pathlib import Path
+    from insight_project.data import load_table
+    cfg = _bench_config(cfg, None, quick=False).model_copy(update={'task': cfg.task})
+    tables = [(f"{n} {min(r, 2_000) if quick else r:,} x {c}",
+               synthetic_table(min(r, 2_000) if quick else r, c, t, seed=7, interactions=True), 'target')
+              for n, r, c, t in QUALITY_TABLES] + [('shipped example', load_table(cfg), cfg.data.target)]
+    table = pd.DataFrame([quality_row(name, df, target, cfg) for name, df, target in tables])
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    if csv: Path(csv).parent.mkdir(parents=True, exist_ok=True); table.to_csv(csv, index=False)
     return table

@@ -192,7 +192,7 @@ def serve_main(config:str=None, # config file (default: configs/config.yaml)
 def bench_main(
     config:str=None, # config file (default: configs/config.yaml)
     set:Param(_SET_HELP, str, action='append')=None,
-    suite:str='all', # all (= predict, serve, file, train), or one of them, or scale (local vs Dask)
+    suite:str='all', # all (= predict, serve, file, train), or one of them, scale (local vs Dask), quality
     model:str='latest', # run id, run folder, or 'latest'
     quick:bool=False, # a short run (smaller files, fewer requests) for a smoke test
     verbose:bool=False, # log more detail
@@ -202,6 +202,10 @@ def bench_main(
     from insight_project.console import user_errors
     with user_errors('insight_bench'):
         cfg = _load(config, set, verbose, model=model)
+        if suite == 'quality':
+            from insight_project.bench_train import bench_quality
+            bench_quality(cfg, quick=quick)
+            return  # call_parse would print a returned value
         if suite in ('all', 'train'):
             from insight_project.bench_train import bench_training
             bench_training(cfg, quick=quick)

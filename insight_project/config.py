@@ -90,10 +90,10 @@ class FeaturesConfig(_Section):
 # %% ../nbs/00_config.ipynb #ecbe0ee3
 class SearchConfig(_Section):
     "A hyperparameter search for one candidate."
-    kind: Literal['grid', 'random'] = 'random'
+    kind: Literal['grid', 'random', 'halving'] = 'random'
     params: dict[str, Any] = Field(description="parameter name -> list of values "
                                                "(or a scipy.stats distribution name for random)")
-    n_iter: int = Field(10, ge=1, description="candidates tried by a random search")
+    n_iter: int = Field(10, ge=1, description="parameter sets a random or halving search tries")
 
 # %% ../nbs/00_config.ipynb #bef19ba5
 class CandidateConfig(_Section):
@@ -110,8 +110,9 @@ class ModelConfig(_Section):
     cv_folds: int = Field(5, ge=2, le=50)
     seed: int = 42
     n_jobs: int = Field(1, description="parallel jobs for cross-validation (-1: all cores)")
-    allowed_modules: list[str] = Field(['sklearn'], description="packages estimators may be imported from")
+    allowed_modules: list[str] = Field(['sklearn', 'lightgbm'], description="packages estimators may be imported from")
     candidates: list[CandidateConfig]|None = Field(None, description="None: the default set for the task")
+    time_budget: float|None = Field(None, gt=0, description="seconds for the search; gives up exact reproducibility")
 
 # %% ../nbs/00_config.ipynb #d545dc9c
 class OutputConfig(_Section):

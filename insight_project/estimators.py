@@ -13,10 +13,12 @@ import warnings
 
 import numpy as np
 
-from .config import CandidateConfig, ConfigError
+from .config import CandidateConfig, ConfigError, SearchConfig, log
 
 # %% auto #0
-__all__ = ['FOREST_ROWS', 'import_estimator', 'make_estimator', 'default_candidates', 'baseline_candidate', 'search_space']
+__all__ = ['SEARCH_MIN_ROWS', 'SEARCH_SETS', 'FOREST_MAX_ROWS', 'LARGE_ROWS', 'ITER_WORK', 'SPACE', 'LIGHTGBM_FIXED',
+           'import_estimator', 'make_estimator', 'max_iterations', 'default_candidates', 'baseline_candidate',
+           'search_space', 'halving_rungs']
 
 # %% ../nbs/03a_estimators.ipynb #75c2492e
 def _suggest_estimator(name:str) -> str:
@@ -67,10 +69,12 @@ def make_estimator(spec:CandidateConfig, # one entry of `model.candidates`
                    key:str='model.candidates', # config key, for messages
                   ):
     "An unfitted estimator built from `spec`; `ConfigError` naming the key of a bad name or param."
+    import inspect
     cls = import_estimator(spec.estimator, allowed_modules, key)
     est = cls()
     valid = est.get_params(deep=False)
-    bad = [p for p in spec.params if p not in valid]
+    open_ended = any(p.kind is p.VAR_KEYWORD for p in inspect.signature(cls.__init__).parameters.values())
+    bad = [p for p in spec.params if p not in valid and not open_ended]  # **kwargs: the library checks
     if bad: raise _unknown_param(bad[0], valid, f"{key}.params.{bad[0]}", cls.__name__)
     params = dict(spec.params)
     if 'random_state' in valid and 'random_state' not in params: params['random_state'] = seed
@@ -84,19 +88,73 @@ def _linear_candidate(task:str) -> CandidateConfig:
                            params={'max_iter': 2000})
 
 # %% ../nbs/03a_estimators.ipynb #07d364ea
-FOREST_ROWS = 20_000  # rows each random-forest tree samples on a large table
+SEARCH_MIN_ROWS = 2_000  # fewer training rows: boosted trees keep library defaults, no search
+SEARCH_SETS = 9  # parameter sets a boosted model's halving search starts with (9 -> 3 -> 1)
+FOREST_MAX_ROWS = 20_000  # more training rows: no random forest in the default set
+LARGE_ROWS = 100_000  # more training rows: one boosted model (scikit-learn's, multi-threaded), no search
+ITER_WORK = 25_000_000  # rows x iterations one boosted fit may do: caps the iterations on a large table
+SPACE = {'learning_rate': 'loguniform(0.02, 0.3)', 'l2': [0.0, 0.1, 1.0, 10.0],
+         'leaves': [15, 31, 63, 127], 'min_leaf': [5, 20, 50, 100]}  # shared by both boosters
 
+# %% ../nbs/03a_estimators.ipynb #9e912dbe
+def max_iterations(n_rows:int) -> int:
+    "The iteration cap of one boosted fit: 1,000, fewer (never under 100) where rows x iterations pass ITER_WORK."
+    return int(min(1000, max(100, ITER_WORK // max(n_rows, 1))))
+
+# %% ../nbs/03a_estimators.ipynb #4b8428f1
+def _hgb_candidate(kind:str, # 'Classifier' or 'Regressor'
+                   n_rows:int, # training rows
+                  ) -> CandidateConfig:
+    "Histogram gradient boosting: defaults on a small or a large table; early stopping and a halving search between."
+    est = f'sklearn.ensemble.HistGradientBoosting{kind}'
+    if not SEARCH_MIN_ROWS <= n_rows <= LARGE_ROWS:
+        return CandidateConfig(name='hist_gradient_boosting', estimator=est)
+    names = {'learning_rate': 'learning_rate', 'l2': 'l2_regularization', 'leaves': 'max_leaf_nodes',
+             'min_leaf': 'min_samples_leaf'}
+    search = SearchConfig(kind='halving', n_iter=SEARCH_SETS, params={names[k]: v for k, v in SPACE.items()})
+    return CandidateConfig(name='hist_gradient_boosting', estimator=est, search=search,
+                           params={'max_iter': max_iterations(n_rows), 'early_stopping': True, 'n_iter_no_change': 20})
+
+# %% ../nbs/03a_estimators.ipynb #3379ac3a
+LIGHTGBM_FIXED = {'n_jobs': 1, 'deterministic': True, 'force_row_wise': True, 'verbose': -1}
+
+def _lightgbm_candidate(kind:str, # 'Classifier' or 'Regressor'
+                        n_rows:int, # training rows
+                       ) -> CandidateConfig:
+    "LightGBM, deterministic on one thread: defaults on a small table; a halving search beyond."
+    est, params = f'lightgbm.LGBM{kind}', dict(LIGHTGBM_FIXED)
+    if n_rows < SEARCH_MIN_ROWS: return CandidateConfig(name='lightgbm', estimator=est, params=params)
+    names = {'learning_rate': 'learning_rate', 'l2': 'reg_lambda', 'leaves': 'num_leaves',
+             'min_leaf': 'min_child_samples'}
+    trees = sorted({min(n, max_iterations(n_rows)) for n in (200, 500, 1000)})
+    space = {names[k]: v for k, v in SPACE.items()} | {'n_estimators': trees}
+    return CandidateConfig(name='lightgbm', estimator=est, params=params,
+                           search=SearchConfig(kind='halving', n_iter=SEARCH_SETS, params=space))
+
+# %% ../nbs/03a_estimators.ipynb #f39c8b5e
+def _lightgbm_usable(allowed_modules) -> str:
+    "'' if the default set may use LightGBM, else why not."
+    from importlib.util import find_spec
+    if 'lightgbm' not in allowed_modules: return "'lightgbm' is not in model.allowed_modules"
+    return '' if find_spec('lightgbm') else 'the lightgbm package is not installed'
+
+# %% ../nbs/03a_estimators.ipynb #df2118ce
 def default_candidates(task:str, # 'classification' or 'regression'
-                       n_rows:int|None=None, # training rows (large tables get a subsampling forest)
+                       n_rows:int|None=None, # training rows: they size the search and decide the forest
+                       allowed_modules=('sklearn', 'lightgbm'), # from `model.allowed_modules`
                       ) -> list[CandidateConfig]:
-    "The default candidate set for 'classification' or 'regression'."
-    forest = {'n_estimators': 100}
-    if n_rows and n_rows > 2 * FOREST_ROWS: forest['max_samples'] = round(FOREST_ROWS / n_rows, 4)
-    kind = 'Classifier' if task == 'classification' else 'Regressor'
-    return [_linear_candidate(task), CandidateConfig(name='random_forest', params=forest,
-                                    estimator=f'sklearn.ensemble.RandomForest{kind}'),
-            CandidateConfig(name='hist_gradient_boosting',
-                            estimator=f'sklearn.ensemble.HistGradientBoosting{kind}')]
+    "The default candidate set for 'classification' or 'regression', sized from the table."
+    kind, n_rows = ('Classifier' if task == 'classification' else 'Regressor'), n_rows or 0
+    out = [_linear_candidate(task)]
+    if n_rows <= FOREST_MAX_ROWS: out.append(CandidateConfig(
+        name='random_forest', estimator=f'sklearn.ensemble.RandomForest{kind}', params={'n_estimators': 100}))
+    else: log.info(f"random_forest left out: {n_rows:,} rows > {FOREST_MAX_ROWS:,}, boosted trees cost less")
+    out.append(_hgb_candidate(kind, n_rows))
+    why = _lightgbm_usable(allowed_modules) or (n_rows > LARGE_ROWS and f"{n_rows:,} rows > {LARGE_ROWS:,}: "
+                                                 "one boosted model is what the budget affords")
+    if why: log.info(f"lightgbm left out: {why}")
+    else: out.append(_lightgbm_candidate(kind, n_rows))
+    return out
 
 # %% ../nbs/03a_estimators.ipynb #371c9693
 def baseline_candidate(task:str) -> CandidateConfig:
@@ -160,4 +218,16 @@ def search_space(spec:CandidateConfig, # a candidate, perhaps with a `search`
         if name not in valid: raise _unknown_param(name, valid, where, type(estimator).__name__)
         space[f"model__{name}"] = _search_values(value, spec.search.kind, where)
     if spec.search.kind == 'grid': return list(ParameterGrid(space))
-    return _sampled(space, spec.search.n_iter, seed)
+    return _sampled(space, spec.search.n_iter, seed)  # random and halving draw alike
+
+# %% ../nbs/03a_estimators.ipynb #b1b5516b
+def halving_rungs(n_sets:int, # parameter sets the search starts with
+                  n_rows:int, # rows of a full fit (a fold's training rows)
+                  eta:int=3, # each rung keeps 1/eta of the sets and gives them eta times the rows
+                  min_rows:int=500, # the smallest row budget worth fitting
+                 ) -> list[tuple[int, int]]:
+    "(sets raced, training rows) of each rung before the survivor's full cross-validation."
+    sizes = []
+    while n_sets > 1: sizes.append(n_sets); n_sets = -(-n_sets // eta)
+    R = len(sizes)
+    return [(k, min(n_rows, max(min_rows, n_rows // eta ** (R - r)))) for r, k in enumerate(sizes)]

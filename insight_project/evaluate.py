@@ -343,8 +343,10 @@ def _comparison_rows(record:dict) -> str:
         return r.get('params') or ''
     def num(v): return 'n/a' if v is None or (isinstance(v, float) and np.isnan(v)) else f"{v:.4f}"
     def name(r): return '**' + r['candidate'] + '**' if r['candidate'] == record['selected'] else r['candidate']
+    spent = {b['candidate']: b for b in (record.get('training') or {}).get('budget') or []}
+    def cost(r): b = spent.get(r['candidate'], {}); return f"{b.get('fits', '')} | {b.get('rows', '')}"
     return '\n'.join(f"| {name(r)} | {r.get('estimator', '')} | {num(r.get(m + '_mean'))} ± "
-                     f"{num(r.get(m + '_std'))} | {note(r)} |" for r in record.get('comparison', []))
+                     f"{num(r.get(m + '_std'))} | {cost(r)} | {note(r)} |" for r in record.get('comparison', []))
 
 # %% ../nbs/05_evaluate.ipynb #6fd09877
 def _importance_rows(record:dict, top:int=10) -> str:
@@ -433,6 +435,9 @@ def _card_model(record:dict) -> str:
     "The card's Model and Test metrics sections, with the importance table and the figures."
     m, folds = record['metric'], record.get('config', {}).get('model', {}).get('cv_folds', '?')
     names = record.get('figures', FIGURES[record['task']])
+    why = (record.get('training') or {}).get('why')
+    spent = (f"\n\n{why}. Fits and rows fitted are the work each candidate was given (a halving search's racing "
+             "included); `run.json` (`training.budget`) has the seconds too.") if why else ''
     figures = '\n'.join(f"![{n.replace('_', ' ')}](figures/{n}.png)" for n in names)
     importance = (f"\n\nMost important columns (drop in test {m} when the column is shuffled):\n\n"
                   "| column | importance |\n|---|---|\n" + _importance_rows(record)) if record.get('importance') else ''
@@ -441,9 +446,9 @@ def _card_model(record:dict) -> str:
 `{record['selected']}`, chosen by cross-validated {m} ({folds} folds) among these candidates, \
 the baseline being scikit-learn's Dummy estimator:
 
-| candidate | estimator | {m} (mean ± std) | notes |
-|---|---|---|---|
-{_comparison_rows(record)}
+| candidate | estimator | {m} (mean ± std) | fits | rows fitted | notes |
+|---|---|---|---|---|---|
+{_comparison_rows(record)}{spent}
 
 ## Test metrics
 

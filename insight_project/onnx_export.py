@@ -21,7 +21,7 @@ from .data import write_atomic
 from .schema import MISSING_CATEGORY, Schema, validate_frame
 
 # %% auto #0
-__all__ = ['FLOAT32_MAX', 'onnx_input_types', 'onnx_session', 'OnnxEngine', 'SklearnEngine', 'OnnxExport',
+__all__ = ['FLOAT32_MAX', 'onnx_input_types', 'register_lightgbm', 'onnx_session', 'OnnxEngine', 'SklearnEngine', 'OnnxExport',
            'trained_beyond_float32', 'export_onnx', 'attach_onnx']
 
 # %% ../nbs/06a_onnx.ipynb #1deec0ea
@@ -34,6 +34,20 @@ def onnx_input_types(schema:Schema) -> list:
     tensor = lambda c: StringTensorType([None, 1]) if c.kind == 'categorical' else FloatTensorType([None, 1])
     return [(c.name, tensor(c)) for c in schema.features]
 
+# %% ../nbs/06a_onnx.ipynb #75fa51d3
+def register_lightgbm():
+    "Register onnxmltools' LightGBM converters with skl2onnx (once; a no-op without lightgbm)."
+    try: import lightgbm
+    except ImportError: return
+    from onnxmltools.convert.lightgbm.operator_converters.LightGbm import convert_lightgbm
+    from skl2onnx import update_registered_converter
+    from skl2onnx.common.shape_calculator import (calculate_linear_classifier_output_shapes as cls_shapes,
+                                                  calculate_linear_regressor_output_shapes as reg_shapes)
+    update_registered_converter(lightgbm.LGBMClassifier, 'LightGbmLGBMClassifier', cls_shapes, convert_lightgbm,
+                                options={'nocl': [True, False], 'zipmap': [True, False, 'columns']})
+    update_registered_converter(lightgbm.LGBMRegressor, 'LightGbmLGBMRegressor', reg_shapes, convert_lightgbm,
+                                options={'split': None})
+
 # %% ../nbs/06a_onnx.ipynb #d3b7bf7a
 def _final_estimator(model):
     "The last step of a pipeline, or the model itself."
@@ -43,8 +57,12 @@ def _final_estimator(model):
 def _to_onnx(model, schema:Schema):
     "The skl2onnx conversion of `model` (an ONNX ModelProto)."
     import skl2onnx
-    options = {id(_final_estimator(model)): {'zipmap': False}} if schema.task == 'classification' else None
-    return skl2onnx.to_onnx(model, initial_types=onnx_input_types(schema), options=options)
+    est = _final_estimator(model)
+    options = {id(est): {'zipmap': False}} if schema.task == 'classification' else None
+    opset = None
+    if type(est).__module__.startswith('lightgbm'):  # onnxmltools' converter writes ai.onnx.ml 3 trees
+        register_lightgbm(); opset = {'': skl2onnx.get_latest_tested_opset_version(), 'ai.onnx.ml': 3}
+    return skl2onnx.to_onnx(model, initial_types=onnx_input_types(schema), options=options, target_opset=opset)
 
 # %% ../nbs/06a_onnx.ipynb #92b7f4d2
 def onnx_session(data:bytes, # a serialized ONNX model

@@ -70,19 +70,31 @@ def _target(score:np.ndarray, # the columns' summed effects
     return np.where(noisy > np.median(noisy), 'yes', 'no')
 
 # %% ../nbs/01b_synthetic.ipynb #4dcc37be
+def _interactions(effects:list[np.ndarray], # each column's effect on the target, in column order
+                 ) -> np.ndarray:
+    "Effects no additive model can fit: products of neighbouring columns' effects and a threshold."
+    e, out = np.array(effects), 0
+    for i in range(0, len(e) - 1, 2): out = out + 2 * e[i] * e[i + 1]
+    return out + 2 * np.where(e[0] > 0, 1.0, -1.0) * np.abs(e[-1])
+
+# %% ../nbs/01b_synthetic.ipynb #b2cb0e5c
 def synthetic_table(rows:int, # rows
                     columns:int=20, # feature columns, the identifier included (the target is added)
                     task:str='classification', # 'classification' (a yes/no target) or 'regression'
                     seed:int=0, # the same seed gives the same table
+                    interactions:bool=False, # add pairwise and threshold effects (`_interactions`)
                    ) -> pd.DataFrame:
     "A mixed-type table: an id, numbers, categoricals, booleans, a date, missing values, a target."
     rng = np.random.default_rng(seed)
     cols = {'customer_id': np.array([f"C{i:08d}" for i in rng.permutation(rows)], dtype=object)}
-    score = np.zeros(rows)
+    effects = []
     for j in range(columns - 1):
         kind = _RECIPE[j % len(_RECIPE)]
         cols[f"{kind}_{j + 1:02d}"], effect = _column(kind, rows, rng)
-        score += effect
+        effects.append(np.asarray(effect, dtype=float))
+    score = np.zeros(rows)
+    for effect in effects: score += effect  # in column order, as before: the same tables, bit for bit
+    if interactions: score += _interactions(effects)
     cols['target'] = _target(score, task, rng)
     return pd.DataFrame(cols)
 

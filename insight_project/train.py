@@ -8,21 +8,22 @@ from __future__ import annotations
 import difflib
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from .config import CandidateConfig, Config, ConfigError, log
 from .data import DataError
-from .estimators import baseline_candidate, default_candidates, make_estimator, search_space
+from .estimators import (baseline_candidate, default_candidates, halving_rungs, make_estimator,
+                                        search_space)
 from .features import FeaturePlan, build_preprocessor
 from .schema import Schema, validate_frame
 
 # %% auto #0
 __all__ = ['METRICS', 'LOWER_IS_BETTER', 'DEFAULT_METRIC', 'SMALL_TABLE_ROWS', 'score_predictions', 'selection_metric',
            'fit_threads', 'TrainResult', 'make_pipeline', 'Candidate', 'make_candidates', 'Folds', 'cross_validate',
-           'CandidateResult', 'summarise', 'training_folds', 'fit_and_compare']
+           'CandidateResult', 'summarise', 'training_folds', 'race', 'fit_and_compare']
 
 # %% ../nbs/04_train.ipynb #5480f656
 METRICS = {'classification': ['accuracy', 'balanced_accuracy', 'f1_macro', 'roc_auc', 'log_loss'],
@@ -170,6 +171,8 @@ class TrainResult:
     folds: pd.DataFrame|None = None # per candidate and fold (best parameters): metrics or error
     params: dict = field(default_factory=dict) # candidate -> parameters its search chose
     trials: pd.DataFrame|None = None # per candidate and parameter set tried: mean selection metric
+    budget: pd.DataFrame|None = None # per candidate: fits, rows fitted, seconds, search (or why skipped)
+    why: str = '' # why the winner won, in one line
 
 # %% ../nbs/04_train.ipynb #e2d4ec67
 def make_pipeline(plan:list[FeaturePlan], # from `plan_features`
@@ -190,6 +193,7 @@ class Candidate:
     key: str # the config key it came from, for messages
     pipeline: object # unfitted Pipeline (preprocessing + estimator)
     param_sets: list[dict] = field(default_factory=lambda: [{}]) # parameter sets; [{}]: no search
+    halving: bool = False # race the sets on growing row budgets (`halving_rungs`) before cross-validating
 
 # %% ../nbs/04_train.ipynb #9c6d23b3
 def _baseline_pipeline(estimator):
@@ -203,7 +207,7 @@ def _candidate_specs(cfg:Config, task:str, n_rows:int) -> list[tuple[str, Candid
     configured = cfg.model.candidates
     if configured: specs = [(f"model.candidates.{i}", s) for i, s in enumerate(configured)]
     else: specs = [(f"model.candidates (default {s.name})", s)
-                   for s in default_candidates(task, n_rows)]
+                   for s in default_candidates(task, n_rows, cfg.model.allowed_modules)]
     return [('baseline', baseline_candidate(task))] + specs
 
 # %% ../nbs/04_train.ipynb #a65bcad2
@@ -225,7 +229,8 @@ def make_candidates(cfg:Config, # the run's config
         est = make_estimator(spec, allowed, cfg.model.seed, key=key)
         if key == 'baseline': pipe = _baseline_pipeline(est)
         else: pipe = make_pipeline(plan, est, cfg.model.seed)
-        out.append(Candidate(name, key, pipe, search_space(spec, est, key, cfg.model.seed)))
+        halving = spec.search is not None and spec.search.kind == 'halving'
+        out.append(Candidate(name, key, pipe, search_space(spec, est, key, cfg.model.seed), halving))
     return out
 
 # %% ../nbs/04_train.ipynb #4d6d7c04
@@ -236,6 +241,7 @@ class Folds:
     y: pd.Series # the target
     splits: list # (training rows, held-out rows) per fold
     task: str # 'classification' or 'regression'
+    seed: int = 42 # seeds the row samples of a halving search
 
 # %% ../nbs/04_train.ipynb #dc8b8ddb
 def _indexed(i, k, *args): return i, k, _fit_fold(*args)
@@ -270,6 +276,7 @@ class CandidateResult:
     best: dict # the best parameter set, as pipeline parameters (`model__name`)
     warnings: list[str] = field(default_factory=list) # the distinct warnings its fits raised
     seconds: float = 0.0 # wall time, search and all
+    budget: dict = field(default_factory=dict) # fits, rows (summed over fits), search: what it was given
 
     @property
     def name(self) -> str: return self.candidate.name
@@ -287,11 +294,12 @@ def _mean_score(folds:list[dict], metric:str) -> float:
     return float(np.mean(vals))
 
 # %% ../nbs/04_train.ipynb #a233b1f0
-def _best_set(means:list[float], metric:str) -> int:
-    "Index of the best parameter set by mean `metric`: NaN last, ties to the first."
+def _best_set(means:list[float], metric:str, keep:int|None=None) -> int|list[int]:
+    "Index of the best parameter set by mean `metric` (NaN last, ties to the first); the `keep` best if given."
     sign = 1 if metric in LOWER_IS_BETTER else -1
     key = lambda i: (np.isnan(means[i]), sign * np.nan_to_num(means[i]), i)
-    return sorted(range(len(means)), key=key)[0]
+    order = sorted(range(len(means)), key=key)
+    return order[0] if keep is None else order[:keep]
 
 # %% ../nbs/04_train.ipynb #f720769d
 def _metric_columns(folds:list[dict], metrics:list[str]) -> dict:
@@ -360,26 +368,74 @@ def training_folds(train:pd.DataFrame, # the training split, target included
     y = train[target].reset_index(drop=True)
     _check_target(y, schema.task, target)
     splits = list(_folds(schema.task, y, cfg.model.cv_folds, cfg.model.seed).split(X, y))
-    return Folds(X, y, splits, schema.task)
+    return Folds(X, y, splits, schema.task, cfg.model.seed)
 
 # %% ../nbs/04_train.ipynb #ab14b9c9
-def _compare(candidates:list[Candidate], folds:Folds, metric:str, n_jobs) -> list[CandidateResult]:
+def race(candidate:Candidate, # a candidate with several parameter sets
+         folds:Folds, # the training split and its folds
+         parallel, # a `joblib.Parallel` returning results as they finish
+         bar, # a tqdm progress bar, advanced once per fit
+         metric:str, # the selection metric
+         deadline:float|None=None, # `time.perf_counter()` after which no new rung starts
+        ) -> tuple[int, list[dict]]:
+    "Successive halving on fold 0: (index of the surviving parameter set, one trial row per set and rung)."
+    from joblib import delayed
+    fit, held_out = folds.splits[0]
+    order = np.random.default_rng(folds.seed).permutation(fit)
+    alive, trials, sets = list(range(len(candidate.param_sets))), [], candidate.param_sets
+    for k, rows in halving_rungs(len(alive), len(fit)):
+        if deadline and time.perf_counter() > deadline: break
+        sample, done = np.sort(order[:rows]), {}
+        jobs = (delayed(_indexed)(i, 0, candidate.pipeline, sets[i], folds.X, folds.y, sample, held_out,
+                                  folds.task) for i in alive)
+        for i, _, res in parallel(jobs): done[i] = res; bar.update()
+        means = [_mean_score([done[i]], metric) for i in alive]
+        trials += [{'candidate': candidate.name, 'params': _params_text(sets[i]), 'rows': rows,
+                    f'{metric}_mean': m} for i, m in zip(alive, means)]
+        alive = [alive[j] for j in _best_set(means, metric, keep=-(-len(alive) // 3))]
+    return alive[0], trials
+
+# %% ../nbs/04_train.ipynb #fcd2e942
+def _fits_planned(candidate:Candidate, folds:Folds) -> int:
+    "How many fits a candidate will make: its racing rungs (if any), then every set on every fold."
+    n = len(folds.splits)
+    if not candidate.halving or len(candidate.param_sets) < 2: return len(candidate.param_sets) * n
+    return sum(k for k, _ in halving_rungs(len(candidate.param_sets), len(folds.splits[0][0]))) + n
+
+# %% ../nbs/04_train.ipynb #afd07184
+def _run_candidate(candidate:Candidate, folds:Folds, parallel, bar, metric:str, deadline) -> CandidateResult:
+    "Race (if halving) and cross-validate one candidate; its result with the budget it used."
+    wall, n_sets, trials = time.perf_counter(), len(candidate.param_sets), []
+    if candidate.halving and n_sets > 1:
+        survivor, trials = race(candidate, folds, parallel, bar, metric, deadline)
+        candidate = replace(candidate, param_sets=[candidate.param_sets[survivor]])
+    result = summarise(candidate, cross_validate(candidate, folds, parallel, bar), metric, METRICS[folds.task])
+    result.seconds, result.trials = round(time.perf_counter() - wall, 3), trials + result.trials
+    rows = sum(t['rows'] for t in trials) + sum(len(f) for f, _ in folds.splits)
+    result.row['tried'] = n_sets
+    result.budget = {'fits': len(trials) + len(folds.splits), 'rows': rows, 'seconds': result.seconds,
+                     'search': f"halving {n_sets} sets" if trials else f"{n_sets} sets" if n_sets > 1 else ''}
+    return result
+
+# %% ../nbs/04_train.ipynb #4c95181f
+def _compare(candidates:list[Candidate], folds:Folds, metric:str, n_jobs,
+             time_budget:float|None=None) -> list[CandidateResult]:
     "Cross-validate every candidate in worker processes, with a progress bar and a log line each."
     from joblib import Parallel
     from tqdm import tqdm
     from tqdm.contrib.logging import logging_redirect_tqdm
-    n, out = len(folds.splits), []
-    total = sum(len(c.param_sets) for c in candidates) * n
+    n, out, start = len(folds.splits), [], time.perf_counter()
+    total = sum(_fits_planned(c, folds) for c in candidates)
     log.info(f"cross-validating {len(candidates)} candidates (baseline included) on {len(folds.y)} "
              f"rows, {n} folds, {total} fits")
+    deadline = start + time_budget if time_budget else None
     bar = tqdm(total=total, unit='fit', desc='cross-validating', disable=None, leave=False)
     parallel = Parallel(n_jobs=n_jobs, return_as='generator_unordered')
     with parallel, fit_threads(len(folds.y)), logging_redirect_tqdm([log]), bar:
         for candidate in candidates:
-            wall = time.perf_counter()
-            results = cross_validate(candidate, folds, parallel, bar)
-            result = summarise(candidate, results, metric, METRICS[folds.task])
-            result.seconds = round(time.perf_counter() - wall, 3)
+            if out and deadline and time.perf_counter() > deadline:
+                log.warning(f"  cv {candidate.name:<24} skipped: model.time_budget={time_budget:g}s spent"); continue
+            result = _run_candidate(candidate, folds, parallel, bar, metric, deadline)
             _log_candidate(result, metric, n); out.append(result)
     return out
 
@@ -396,6 +452,15 @@ def _select(table:pd.DataFrame, metric:str) -> str:
     return best
 
 # %% ../nbs/04_train.ipynb #9ab3a0cb
+def _why(table:pd.DataFrame, metric:str) -> str:
+    "Why the winner of the ranked `table` won: its cross-validated score against the runner-up's and the baseline's."
+    ok = table[table[f'{metric}_mean'].notna() & (table.failed_folds == 0)]
+    score, names = dict(zip(ok.candidate, ok[f'{metric}_mean'])), list(ok.candidate)
+    text = f"{names[0]}: the best mean cross-validated {metric} ({score[names[0]]:.4g}) of {len(table)} candidates"
+    if len(names) > 1: text += f"; runner-up {names[1]} {score[names[1]]:.4g}"
+    return text + (f", baseline {score['baseline']:.4g}" if 'baseline' in names[2:] else '')
+
+# %% ../nbs/04_train.ipynb #bf11d9c1
 def _refit(results:list[CandidateResult], folds:Folds, metric:str, cv_seconds:float) -> TrainResult:
     "Rank the candidates, refit the best usable one on the whole training split."
     table = _rank(pd.DataFrame([{**r.row, 'seconds': r.seconds} for r in results]), metric)
@@ -405,15 +470,14 @@ def _refit(results:list[CandidateResult], folds:Folds, metric:str, cv_seconds:fl
         warnings.simplefilter('ignore', UserWarning)
         model = best.candidate.pipeline.set_params(**best.best).fit(folds.X, folds.y)
     refit = round(time.perf_counter() - start, 3)
-    score = best.row[f'{metric}_mean']
-    log.info(f"selected {best.name} ({metric} {score:.4f}); refit on {len(folds.y)} rows in "
-             f"{refit:.1f}s")
+    log.info(f"selected {_why(table, metric)}; refit on {len(folds.y)} rows in {refit:.1f}s")
     timings = {'cv_seconds': cv_seconds, 'candidate_seconds': {r.name: r.seconds for r in results},
                'refit_seconds': refit}
     params = {r.name: {k.removeprefix('model__'): v for k, v in r.best.items()} for r in results}
     fold_rows = pd.DataFrame([f for r in results for f in r.folds])
     trials = pd.DataFrame([t for r in results for t in r.trials])
-    return TrainResult(model, best.name, metric, table, timings, fold_rows, params, trials)
+    budget = pd.DataFrame([{'candidate': r.name, **r.budget} for r in results])
+    return TrainResult(model, best.name, metric, table, timings, fold_rows, params, trials, budget, _why(table, metric))
 
 # %% ../nbs/04_train.ipynb #6e0b1b4f
 def fit_and_compare(train:pd.DataFrame, # the training split, target included
@@ -426,5 +490,5 @@ def fit_and_compare(train:pd.DataFrame, # the training split, target included
     folds = training_folds(train, schema, cfg)
     candidates = make_candidates(cfg, schema.task, plan, len(folds.y))
     start = time.perf_counter()
-    results = _compare(candidates, folds, metric, cfg.model.n_jobs)
+    results = _compare(candidates, folds, metric, cfg.model.n_jobs, cfg.model.time_budget)
     return _refit(results, folds, metric, round(time.perf_counter() - start, 3))

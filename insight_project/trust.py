@@ -16,7 +16,9 @@ __all__ = ['SAFE_TYPES', 'SAFE_CLASS_PACKAGES', 'DATA_BUILTINS', 'FORBIDDEN_MODU
 # %% ../nbs/05a_trust.ipynb #693597e5
 SAFE_TYPES = frozenset({'numpy.dtype', 'numpy.ndarray', 'numpy.random._generator.Generator',
                         'numpy.random.mtrand.RandomState', 'numpy.random._mt19937.MT19937',
-                        'numpy.random._pcg64.PCG64', 'numpy.random.bit_generator.SeedSequence'})
+                        'numpy.random._pcg64.PCG64', 'numpy.random.bit_generator.SeedSequence',
+                        'collections.OrderedDict', 'lightgbm.basic.Booster',  # a default candidate:
+                        'lightgbm.sklearn.LGBMClassifier', 'lightgbm.sklearn.LGBMRegressor'})  # its model text
 SAFE_CLASS_PACKAGES = ('sklearn', 'scipy.sparse', 'insight_project.features')  # classes defined there
 _UNSAFE_PARTS = frozenset({'testing', '_testing', 'tests', 'externals', 'datasets', '_build_utils',
                            '__check_build'})
