@@ -195,6 +195,7 @@ def bench_main(
     suite:str='all', # all (= predict, serve, file, train), or one of them, scale (local vs Dask), quality
     model:str='latest', # run id, run folder, or 'latest'
     quick:bool=False, # a short run (smaller files, fewer requests) for a smoke test
+    mlflow:str=None, # an mlflow executable to measure beside ours (default: $INSIGHT_BENCH_MLFLOW)
     verbose:bool=False, # log more detail
 ):
     ("Benchmarks: prediction latency per backend, server throughput, file streaming, "
@@ -215,7 +216,7 @@ def bench_main(
             return  # call_parse would print a returned value
         if suite != 'train':
             from insight_project.benchmark import bench_command
-            bench_command(cfg, suite=suite, model=model, quick=quick)
+            bench_command(cfg, suite=suite, model=model, quick=quick, mlflow=mlflow)
 
 # %% ../nbs/10_cli.ipynb #120ec28f
 @call_parse
