@@ -111,8 +111,19 @@ async def score(self:Batcher, records:list) -> Scored:
     self.pending.append((records, future))
     if not self.busy:
         self.busy = True
-        await asyncio.sleep(0)  # the requests that arrived with this one join it
+        await self._gather()  # the requests arriving with this one join it
         await self._batch()
         if self.pending: asyncio.ensure_future(self._drain())  # arrived meanwhile (a thread ran)
         else: self.busy = False
     return await future
+
+# %% ../nbs/07c_batching.ipynb #b6cf6fe9
+@patch
+async def _gather(self:Batcher, turns:int=16):
+    "Yield turns of the event loop until two pass with no request joining (at most `turns`)."
+    quiet = 0
+    for _ in range(turns):
+        before = len(self.pending)
+        await asyncio.sleep(0)
+        quiet = quiet + 1 if len(self.pending) == before else 0
+        if quiet == 2: return
