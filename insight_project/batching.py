@@ -31,10 +31,10 @@ class Batcher:
 
 # %% ../nbs/07c_batching.ipynb #4405ce84
 @patch
-async def _run(self:Batcher, records:list) -> Scored:
-    "The predictor's `Scored` for `records`: inline, or in a worker thread."
-    if self.inline: return self.predictor.score(records, 'request')
-    return await run_in_threadpool(self.predictor.score, records, 'request')
+async def _run(self:Batcher, records:list, conformed:tuple|None=None) -> Scored:
+    "The predictor's `Scored` for `records` (`conformed`: their fast-path columns): inline, or in a thread."
+    if self.inline: return self.predictor.score(records, 'request', conformed)
+    return await run_in_threadpool(self.predictor.score, records, 'request', conformed)
 
 # %% ../nbs/07c_batching.ipynb #e286c317
 @patch
@@ -64,9 +64,10 @@ def _plain(self:Batcher, records:list) -> bool:
 @patch
 async def _together(self:Batcher, batch:list[list]) -> list:
     "One result per request of `batch` (a list of record lists): a `Scored` or its error."
-    records = [r for rs in batch for r in rs]
-    if len(batch) > 1 and self._plain(records):
-        try: return _split(await self._run(records), [len(rs) for rs in batch])
+    records, p = [r for rs in batch for r in rs], self.predictor
+    fast = conform_records(records, p.schema, p.extra_columns, self.plan) if len(batch) > 1 else None
+    if fast is not None:  # conformed once, here: the predictor does not repeat it
+        try: return _split(await self._run(records, fast), [len(rs) for rs in batch])
         except SchemaValidationError: pass  # whose prediction was not finite: each one says
     elif len(batch) > 2:
         plain = [i for i, rs in enumerate(batch) if self._plain(rs)]
