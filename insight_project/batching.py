@@ -31,10 +31,10 @@ class Batcher:
 
 # %% ../nbs/07c_batching.ipynb #4405ce84
 @patch
-async def _run(self:Batcher, records:list) -> Scored:
-    "The predictor's `Scored` for `records`: inline, or in a worker thread."
-    if self.inline: return self.predictor.score(records, 'request')
-    return await run_in_threadpool(self.predictor.score, records, 'request')
+async def _run(self:Batcher, records:list, conformed:tuple|None=None) -> Scored:
+    "The predictor's `Scored` for `records` (`conformed`: their fast-path columns): inline, or in a thread."
+    if self.inline: return self.predictor.score(records, 'request', conformed)
+    return await run_in_threadpool(self.predictor.score, records, 'request', conformed)
 
 # %% ../nbs/07c_batching.ipynb #e286c317
 @patch
@@ -64,9 +64,10 @@ def _plain(self:Batcher, records:list) -> bool:
 @patch
 async def _together(self:Batcher, batch:list[list]) -> list:
     "One result per request of `batch` (a list of record lists): a `Scored` or its error."
-    records = [r for rs in batch for r in rs]
-    if len(batch) > 1 and self._plain(records):
-        try: return _split(await self._run(records), [len(rs) for rs in batch])
+    records, p = [r for rs in batch for r in rs], self.predictor
+    fast = conform_records(records, p.schema, p.extra_columns, self.plan) if len(batch) > 1 else None
+    if fast is not None:  # conformed once, here: the predictor does not repeat it
+        try: return _split(await self._run(records, fast), [len(rs) for rs in batch])
         except SchemaValidationError: pass  # whose prediction was not finite: each one says
     elif len(batch) > 2:
         plain = [i for i, rs in enumerate(batch) if self._plain(rs)]
@@ -111,8 +112,19 @@ async def score(self:Batcher, records:list) -> Scored:
     self.pending.append((records, future))
     if not self.busy:
         self.busy = True
-        await asyncio.sleep(0)  # the requests that arrived with this one join it
+        await self._gather()  # the requests arriving with this one join it
         await self._batch()
         if self.pending: asyncio.ensure_future(self._drain())  # arrived meanwhile (a thread ran)
         else: self.busy = False
     return await future
+
+# %% ../nbs/07c_batching.ipynb #b6cf6fe9
+@patch
+async def _gather(self:Batcher, turns:int=16):
+    "Yield turns of the event loop until two pass with no request joining (at most `turns`)."
+    quiet = 0
+    for _ in range(turns):
+        before = len(self.pending)
+        await asyncio.sleep(0)
+        quiet = quiet + 1 if len(self.pending) == before else 0
+        if quiet == 2: return

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+import orjson
 import pandas as pd
 
 from fastcore.basics import patch
@@ -167,13 +168,20 @@ def _validate(self:Predictor, frame:pd.DataFrame, row_offset:int=0):
     issues = v.issues + extra
     return v._replace(issues=issues, bad_rows=np.asarray(sorted({i.row - row_offset for i in issues}), dtype=int))
 
+# %% ../nbs/07_inference.ipynb #54a57940
+def _text_issues(records:list, row_offset:int=0) -> list[Issue]:
+    "`text_issues(records, row_offset)`, skipped when orjson encodes them: it refuses every lone surrogate."
+    try: orjson.dumps(records, option=orjson.OPT_NON_STR_KEYS)
+    except Exception: return text_issues(records, row_offset)  # a lone surrogate, or a type orjson lacks
+    return []
+
 # %% ../nbs/07_inference.ipynb #03d1c84e
 @patch
-def _conform_fast(self:Predictor, records:list, source:str, row_offset:int):
+def _conform_fast(self:Predictor, records:list, source:str, row_offset:int, fast:tuple|None=None):
     "(columns, count, unseen) by the fast path, or None; `SchemaValidationError` for bad text or a non-record."
-    bad_text = text_issues(records, row_offset)  # a lone surrogate: refused by every backend alike
+    bad_text = _text_issues(records, row_offset)  # a lone surrogate: refused by every backend alike
     if bad_text: raise SchemaValidationError(bad_text, source=source)
-    fast = conform_records(records, self.schema, self.extra_columns, self._plan)
+    fast = fast or conform_records(records, self.schema, self.extra_columns, self._plan)
     if fast is not None: return fast[0], len(records), fast[1]
     bad = [Issue(i + row_offset, '(record)', f"not a record: {type(r).__name__}", 'an object of column: value')
            for i, r in enumerate(records) if not isinstance(r, dict)]
@@ -181,12 +189,12 @@ def _conform_fast(self:Predictor, records:list, source:str, row_offset:int):
 
 # %% ../nbs/07_inference.ipynb #47b6a2ef
 @patch
-def _conform(self:Predictor, data, source:str='input', row_offset:int=0):
+def _conform(self:Predictor, data, source:str='input', row_offset:int=0, fast:tuple|None=None):
     "(conformed columns, row count, unseen counts) for `data`; `SchemaValidationError` listing every problem."
     if isinstance(data, pd.DataFrame): frame = data
     else:
         records = data if isinstance(data, list) else list(data)
-        fast = self._conform_fast(records, source, row_offset)
+        fast = self._conform_fast(records, source, row_offset, fast)
         if fast is not None: return fast
         frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
     if len(frame) == 0:
@@ -207,10 +215,11 @@ def _text_error(data, source:str) -> SchemaValidationError:
 @patch
 def score(self:Predictor, data, # a DataFrame, or a list of dicts (column -> value)
           source:str='input', # named in error messages
+          conformed:tuple|None=None, # `conform_records(data, ...)` when already computed (the batcher)
          ) -> Scored:
     "Validate `data` against the schema and predict it: labels, probabilities and unseen-category counts."
     try:
-        columns, n, unseen = self._conform(data, source)
+        columns, n, unseen = self._conform(data, source, fast=conformed)
         labels, probs = self._engine.run(columns, n)
     except UnicodeEncodeError: raise _text_error(data, source) from None  # a lone surrogate in an object column
     bad = _unfinished(labels, probs)
