@@ -27,6 +27,7 @@ from typing import Callable
 
 from .config import InsightError, log, resolve_latest
 from .data import file_mode, write_atomic  # the project's one atomic writer
+from .features import fitted_plan
 from .schema import Schema
 from .trust import env_trusted_types, type_refusal
 
@@ -448,7 +449,8 @@ def run_record(cfg, # the run's `Config`
     recorded_path = config['data']['path']
     data_path = str(cfg.data_path) if recorded_path == cfg.data.path else recorded_path
     return {**_model_facts(schema, result, evaluation), 'compute': config['compute']['backend'],
-            'features': [vars(p) for p in plan], 'schema': schema.to_dict(), 'config': config,
-            'config_sources': cfg.sources, 'data_path': data_path, 'data_fingerprint': data_fingerprint,
+            'features': [vars(p) for p in fitted_plan(plan, result.model)],  # as its model applies it
+            'schema': schema.to_dict(), 'config': config, 'config_sources': cfg.sources,
+            'data_path': data_path, 'data_fingerprint': data_fingerprint,
             'rows': {'train': n_rows[0], 'test': n_rows[1]}, 'versions': library_versions(),
             'git_commit': git_commit(cfg.root), 'timings': {**timings, **result.timings}}

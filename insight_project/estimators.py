@@ -14,11 +14,12 @@ import warnings
 import numpy as np
 
 from .config import CandidateConfig, ConfigError, SearchConfig, log
+from .features import CODES, FeaturePlan, category_codes
 
 # %% auto #0
 __all__ = ['SEARCH_MIN_ROWS', 'SEARCH_SETS', 'FOREST_MAX_ROWS', 'LARGE_ROWS', 'ITER_WORK', 'SPACE', 'LIGHTGBM_FIXED',
-           'import_estimator', 'make_estimator', 'max_iterations', 'default_candidates', 'baseline_candidate',
-           'search_space', 'halving_rungs']
+           'import_estimator', 'make_estimator', 'max_iterations', 'default_candidates', 'native_categories',
+           'baseline_candidate', 'search_space', 'halving_rungs']
 
 # %% ../nbs/03a_estimators.ipynb #75c2492e
 def _suggest_estimator(name:str) -> str:
@@ -155,6 +156,19 @@ def default_candidates(task:str, # 'classification' or 'regression'
     if why: log.info(f"lightgbm left out: {why}")
     else: out.append(_lightgbm_candidate(kind, n_rows))
     return out
+
+# %% ../nbs/03a_estimators.ipynb #ec385292
+def native_categories(plan:list[FeaturePlan], # from `plan_features`
+                      estimator, # an unfitted estimator (set in place)
+                      default:bool, # whether it is a default candidate: configured ones keep `plan`
+                     ) -> list[FeaturePlan]:
+    "A candidate's plan: a default LightGBM gets target-encoded columns as category codes."
+    if not default or not type(estimator).__module__.startswith('lightgbm.'): return plan
+    plan = category_codes(plan)
+    n = sum(p.encoding == CODES for p in plan)
+    if n: estimator.set_params(categorical_column=list(range(n)))  # the codes branch comes first
+    if n: log.info(f"lightgbm: {n} target-encoded columns given as category codes (native splits)")
+    return plan
 
 # %% ../nbs/03a_estimators.ipynb #371c9693
 def baseline_candidate(task:str) -> CandidateConfig:

@@ -17,7 +17,8 @@ from .data import DataError
 from .schema import Schema
 
 # %% auto #0
-__all__ = ['ENCODINGS', 'FeaturePlan', 'plan_features', 'DatetimeParts', 'build_preprocessor']
+__all__ = ['ENCODINGS', 'CODES', 'FeaturePlan', 'plan_features', 'DatetimeParts', 'category_codes', 'build_preprocessor',
+           'fitted_plan']
 
 # %% ../nbs/03_features.ipynb #35f55aba
 ENCODINGS = ('numeric', 'onehot', 'target', 'boolean', 'datetime', 'drop')
@@ -143,12 +144,22 @@ def _target_folds(task:str|None, seed:int):
     from sklearn.model_selection import KFold, StratifiedKFold
     return (KFold if task == 'regression' else StratifiedKFold)(5, shuffle=True, random_state=seed)
 
+# %% ../nbs/03_features.ipynb #73b62a52
+CODES = 'codes'  # internal encoding: a category's ordinal code (-1: unseen in training, or missing)
+
+def category_codes(plan:list[FeaturePlan], # from `plan_features`
+                  ) -> list[FeaturePlan]:
+    "`plan` with target-encoded columns as category codes, for a model with its own categorical splits."
+    why = "category codes for the model's own categorical splits"
+    return [replace(p, encoding=CODES, reason=f"{p.reason.split(':')[0]}: {why}")
+            if p.encoding == 'target' else p for p in plan]
+
 # %% ../nbs/03_features.ipynb #d296e9ef
 def _branch(encoding:str, seed:int, options:dict, task:str|None):
     "The unfitted transformer for one encoding."
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler, TargetEncoder
+    from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler, TargetEncoder
     if encoding == 'numeric': return make_pipeline(SimpleImputer(strategy='median'), StandardScaler())
     if encoding == 'boolean': return SimpleImputer(strategy='most_frequent')
     if encoding == 'onehot': return OneHotEncoder(handle_unknown='ignore', min_frequency=options.get('min_frequency'),
@@ -156,7 +167,9 @@ def _branch(encoding:str, seed:int, options:dict, task:str|None):
     if encoding == 'target': return TargetEncoder(target_type='continuous' if task == 'regression' else 'auto',
                                                   cv=_target_folds(task, seed))
     if encoding == 'datetime': return make_pipeline(DatetimeParts(), SimpleImputer(strategy='median'), StandardScaler())
-    raise ValueError(f"unknown encoding {encoding!r}; expected one of {ENCODINGS}")
+    if encoding == CODES: return OrdinalEncoder(handle_unknown='use_encoded_value',
+                                                unknown_value=-1, encoded_missing_value=-1)
+    raise ValueError(f"unknown encoding {encoding!r}; expected one of {ENCODINGS + (CODES,)}")
 
 # %% ../nbs/03_features.ipynb #457a8eb3
 def build_preprocessor(plan:list[FeaturePlan], # from `plan_features`
@@ -168,6 +181,15 @@ def build_preprocessor(plan:list[FeaturePlan], # from `plan_features`
     groups: dict[str, list[str]] = {}
     for p in plan:
         if p.encoding != 'drop': groups.setdefault(p.encoding, []).append(p.column)
+    groups = dict(sorted(groups.items(), key=lambda g: g[0] != CODES))  # codes first
     options = {p.encoding: p.options for p in plan}
     branches = [(enc, _branch(enc, seed, options[enc], task), cols) for enc, cols in groups.items()]
     return ColumnTransformer(branches, remainder='drop', verbose_feature_names_out=True)
+
+# %% ../nbs/03_features.ipynb #b4e182e5
+def fitted_plan(plan:list[FeaturePlan], # from `plan_features`
+                model, # the fitted pipeline (its 'features' step), or anything else
+               ) -> list[FeaturePlan]:
+    "`plan` as `model`'s preprocessor applies it: with category codes if it has a codes branch."
+    pre = getattr(model, 'named_steps', {}).get('features')
+    return category_codes(plan) if CODES in [t[0] for t in getattr(pre, 'transformers', [])] else plan

@@ -16,7 +16,7 @@ import pandas as pd
 from .config import CandidateConfig, Config, ConfigError, log
 from .data import DataError
 from .estimators import (baseline_candidate, default_candidates, halving_rungs, make_estimator,
-                                        search_space)
+                                        native_categories, search_space)
 from .features import FeaturePlan, build_preprocessor
 from .schema import Schema, validate_frame
 
@@ -227,8 +227,9 @@ def make_candidates(cfg:Config, # the run's config
         seen[name] = key
         allowed = cfg.model.allowed_modules + ['sklearn.dummy']
         est = make_estimator(spec, allowed, cfg.model.seed, key=key)
+        own = native_categories(plan, est, default=not cfg.model.candidates)  # LightGBM: codes
         if key == 'baseline': pipe = _baseline_pipeline(est)
-        else: pipe = make_pipeline(plan, est, cfg.model.seed)
+        else: pipe = make_pipeline(own, est, cfg.model.seed)
         halving = spec.search is not None and spec.search.kind == 'halving'
         out.append(Candidate(name, key, pipe, search_space(spec, est, key, cfg.model.seed), halving))
     return out
