@@ -16,6 +16,7 @@ from fastcore.basics import patch
 from fastapi import FastAPI, Request
 from fastapi_offline import FastAPIOffline  # FastAPI serving /docs' scripts itself, no CDN
 from fastapi.responses import Response
+from starlette.requests import ClientDisconnect
 import orjson
 
 from .config import ServeConfig, log
@@ -140,7 +141,6 @@ async def _answer(self:Guard, scope, receive, send):
 async def __call__(self:Guard, scope, receive, send):
     "Answer one request; count it, and log it when the access log is on."
     if scope['type'] != 'http': return await self.app(scope, receive, send)
-    from starlette.requests import ClientDisconnect
     start, status = time.perf_counter(), [500]
     async def sending(message):
         if message['type'] == 'http.response.start': status[0] = message['status']
