@@ -33,7 +33,8 @@ from .api import (ERROR_CODES, PARQUET, ClientError, api_models, check_text,
 # %% auto #0
 __all__ = ['access_log', 'METHODS', 'CUT_OFF', 'OPEN_PATHS', 'PREDICT_RESPONSES', 'INVOCATIONS_RESPONSES', 'PREDICT_BODY',
            'HEALTH_RESPONSES', 'READY_RESPONSES', 'METADATA_RESPONSES', 'METRICS_RESPONSES', 'PING_RESPONSES',
-           'VERSION_RESPONSES', 'SECURITY_SCHEMES', 'Guard', 'Service', 'responses', 'invocations_body', 'create_app']
+           'VERSION_RESPONSES', 'SECURITY_SCHEMES', 'Guard', 'Service', 'responses', 'invocations_body', 'GuardedApp',
+           'create_app']
 
 # %% ../nbs/08_serve.ipynb #95d03d45
 access_log = logging.getLogger('insight_project.access')
@@ -402,22 +403,38 @@ async def _client_error(request, e:ClientError) -> Response:
     "The answer to a `ClientError`: its status, error body and headers."
     return error_response(e.status, e.message, e.detail, e.headers, e.code)
 
+# %% ../nbs/08_serve.ipynb #e2a10718
+class GuardedApp(FastAPI):
+    "FastAPI with `guard` in front: HTTP requests meet `Guard` before any of the framework's code."
+    guard = None  # the `Guard`, set by `create_app`; until then, plain FastAPI
+
+    async def __call__(self, scope, receive, send):
+        "HTTP to `guard` (it hands what it does not answer itself to `framework`); the rest to FastAPI."
+        if self.guard is not None and scope['type'] == 'http': return await self.guard(scope, receive, send)
+        await self.framework(scope, receive, send)
+
+    async def framework(self, scope, receive, send):
+        "FastAPI's own handling: its middleware, routing, exception handlers and documentation."
+        await super().__call__(scope, receive, send)
+
 # %% ../nbs/08_serve.ipynb #5a497292
-def _new_app(service:Service, api_key:str|None) -> FastAPI:
+def _new_app(service:Service, api_key:str|None) -> GuardedApp:
     "An app for `service` without routes yet: title, version, description, the service's lifespan."
     p = service.predictor
     version = str(p.metadata.get('versions', {}).get('insight_project', '0'))
-    return FastAPIOffline(title=f"insight_project model {p.run_id}", version=version,
-                          lifespan=service.lifespan,
-                          telemetry={'tracing': False, 'metrics': False, 'logs': False},
-                          description=_description(p, service.settings, api_key))
+    app = FastAPIOffline(title=f"insight_project model {p.run_id}", version=version,
+                         lifespan=service.lifespan,
+                         telemetry={'tracing': False, 'metrics': False, 'logs': False},
+                         description=_description(p, service.settings, api_key))
+    app.__class__ = GuardedApp  # fastapi_offline builds a plain FastAPI; only `__call__` differs
+    return app
 
 # %% ../nbs/08_serve.ipynb #3660ce95
 def create_app(predictor:Predictor, # the loaded model
                settings:ServeConfig|None=None, # the `serve` section of the config
                api_key:str|None=None, # required key (default: INSIGHT_API_KEY; unset/empty: none)
-              ) -> FastAPI:
-    "The app serving `predictor`: its routes, OpenAPI document, error handler and middleware."
+              ) -> GuardedApp:
+    "The app serving `predictor`: its routes, OpenAPI document, error handler and `Guard`."
     service = Service(predictor, settings)
     api_key = api_key if api_key is not None else (os.environ.get('INSIGHT_API_KEY') or None)
     app = _new_app(service, api_key)
@@ -427,6 +444,6 @@ def create_app(predictor:Predictor, # the loaded model
     _register(app, service)
     models = api_models(predictor, service.settings)
     _add_models(app, models, bool(api_key))
-    app.add_middleware(Guard, settings=service.settings, metrics=service.metrics, api_key=api_key,
-                       routes={r.path for r in app.routes}, fast=fast)
+    app.guard = Guard(app.framework, service.settings, service.metrics, api_key,
+                      routes={r.path for r in app.routes}, fast=fast)
     return app
