@@ -64,7 +64,7 @@ def fit_step(train:pd.DataFrame, # the training split
             ) -> TrainResult:
     "Every candidate cross-validated against the baseline, the best refit; on Dask if configured."
     from insight_project.scale import compute_session, parallel_config
-    from insight_project.train import fit_and_compare
+    from insight_project.compare import fit_and_compare
     with compute_session(cfg): return fit_and_compare(train, schema, plan, parallel_config(cfg))
 
 # %% ../nbs/09c_pipeline.ipynb #da1e6b99
