@@ -44,7 +44,8 @@ def compare(name, df, target, cfg):
     from insight_project.evaluate import evaluate_model
     from insight_project.features import plan_features
     from insight_project.schema import infer_schema
-    from insight_project.train import fit_and_compare, selection_metric
+    from insight_project.compare import fit_and_compare
+    from insight_project.train import selection_metric
     schema, plan = plan_features(infer_schema(df, target=target), cfg.features)
     metric, s = selection_metric(cfg, schema.task), cfg.split
     train, test = split_data(df, target, schema.task, s.test_size, s.seed, s.stratify)

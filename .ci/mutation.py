@@ -15,7 +15,7 @@ copy of the project (the working tree is never touched) and the notebook that ex
 import argparse, ast, json, os, random, re, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
-CORE = 'config,data,schema,features,train,artifact,onnx_export,conform,batch,inference,serve,scale'
+CORE = 'config,data,schema,features,train,compare,artifact,onnx_export,conform,batch,inference,serve,scale'
 FLIP = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq,
         ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is}
 

@@ -13,7 +13,8 @@ from insight_project.evaluate import evaluate_model
 from insight_project.features import plan_features
 from insight_project.schema import infer_schema
 from insight_project.synthetic import synthetic_table
-from insight_project.train import fit_and_compare, selection_metric
+from insight_project.compare import fit_and_compare
+from insight_project.train import selection_metric
 
 
 def today_candidates(task):

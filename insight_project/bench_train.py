@@ -94,7 +94,7 @@ def _timed_steps(cfg:Config, # from `_bench_config`
                 ) -> tuple[list, object]:
     "(one row per step, the training result): `insight_train`'s steps on a synthetic table."
     from insight_project.data import split_data
-    from insight_project.train import fit_and_compare
+    from insight_project.compare import fit_and_compare
     rows, s = [], cfg.split
     df = synthetic_table(n_rows, n_cols, task, seed=cfg.model.seed)
     t = _step(rows, 'make table', start, f"{n_rows:,} rows x {n_cols} columns")
@@ -203,7 +203,8 @@ def quality_row(name:str, # the table's label
     "Test metric and seconds of the default run and of `reference_model` on one table."
     from insight_project.data import split_data
     from insight_project.evaluate import evaluate_model
-    from insight_project.train import fit_and_compare, selection_metric
+    from insight_project.compare import fit_and_compare
+    from insight_project.train import selection_metric
     schema, plan = plan_features(infer_schema(df, target=target, identifier_ratio=cfg.features.identifier_ratio),
                                  cfg.features)
     metric, s = selection_metric(cfg, schema.task), cfg.split

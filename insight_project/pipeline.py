@@ -64,7 +64,7 @@ def fit_step(train:pd.DataFrame, # the training split
             ) -> TrainResult:
     "Every candidate cross-validated against the baseline, the best refit; on Dask if configured."
     from insight_project.scale import compute_session, parallel_config
-    from insight_project.train import fit_and_compare
+    from insight_project.compare import fit_and_compare
     with compute_session(cfg): return fit_and_compare(train, schema, plan, parallel_config(cfg))
 
 # %% ../nbs/09c_pipeline.ipynb #da1e6b99
@@ -114,7 +114,7 @@ def run_files(evaluation:Evaluation, # from `evaluate_step`: its figures
               record:dict, # from `record_step`: the model card is written from it
              ) -> dict[str, bytes|str]:
     "The files of a run folder beside the model and run.json: figures, ONNX model, model card."
-    from insight_project.evaluate import model_card
+    from insight_project.model_card import model_card
     files = {f'figures/{name}.png': png for name, png in evaluation.figures.items()}
     if onnx.data is not None: files['model.onnx'] = onnx.data
     return files | {'model_card.md': model_card(record)}

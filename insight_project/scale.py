@@ -287,7 +287,7 @@ def _bench_search(cfg:Config, # the project config
                   rows:int, # rows of the synthetic table
                  ) -> list[dict]:
     "One row per backend: the search workload's wall time, cluster startup and best score."
-    from insight_project.train import fit_and_compare
+    from insight_project.compare import fit_and_compare
     cfg = _bench_search_config(cfg)
     schema, plan, train = _search_data(cfg, rows)
     def job(c):
