@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import importlib
+import inspect
 import re
 import warnings
 
@@ -17,9 +19,9 @@ from .config import CandidateConfig, ConfigError, SearchConfig, log
 from .features import CODES, FeaturePlan, category_codes
 
 # %% auto #0
-__all__ = ['SEARCH_MIN_ROWS', 'SEARCH_SETS', 'FOREST_MAX_ROWS', 'LARGE_ROWS', 'ITER_WORK', 'SPACE', 'LIGHTGBM_FIXED',
-           'import_estimator', 'make_estimator', 'max_iterations', 'default_candidates', 'native_categories',
-           'baseline_candidate', 'search_space', 'halving_rungs']
+__all__ = ['LIGHTGBM_OWN', 'SEARCH_MIN_ROWS', 'SEARCH_SETS', 'FOREST_MAX_ROWS', 'LARGE_ROWS', 'ITER_WORK', 'SPACE',
+           'LIGHTGBM_FIXED', 'import_estimator', 'accepted_params', 'make_estimator', 'max_iterations',
+           'default_candidates', 'native_categories', 'baseline_candidate', 'search_space', 'halving_rungs']
 
 # %% ../nbs/03a_estimators.ipynb #75c2492e
 def _suggest_estimator(name:str) -> str:
@@ -57,11 +59,78 @@ def import_estimator(path:str, # import path, e.g. sklearn.ensemble.RandomForest
     return cls
 
 # %% ../nbs/03a_estimators.ipynb #c08a9f93
-def _unknown_param(name:str, valid, key:str, owner:str) -> ConfigError:
+def _unknown_param(name:str, # the parameter name the config gave
+                   valid, # the names the estimator takes
+                   key:str, # its config key
+                   owner:str, # the estimator's class name
+                   instead:dict|None=None, # a name to suggest in place of a near one
+                  ) -> ConfigError:
     "A `ConfigError` for a parameter `owner` does not have, with a did-you-mean."
-    near = difflib.get_close_matches(name, list(valid), n=1)
-    hint = f" (did you mean {near[0]!r}?)" if near else f"; it has: {', '.join(valid)}"
+    valid, instead = list(valid), instead or {}
+    near = [instead.get(n, n) for n in difflib.get_close_matches(name, valid, n=1)]
+    listed = ', '.join(valid[:20]) + (f" and {len(valid) - 20} more" if len(valid) > 20 else '')
+    hint = f" (did you mean {near[0]!r}?)" if near else f"; it has: {listed}"
     return ConfigError(f"{key}: {owner} has no parameter {name!r}" + hint)
+
+# %% ../nbs/03a_estimators.ipynb #8da38822
+@functools.cache
+def _lightgbm_aliases() -> dict[str, list[str]]|None:
+    "LightGBM's {parameter: its names, main name first}; None (logged once) if they cannot be read."
+    try:  # no public API lists them (4.7); this private one reads the C library's own table
+        from lightgbm.basic import _ConfigAliases
+        return _ConfigAliases._get_all_param_aliases()
+    except Exception as e:  # a LightGBM that moved it: no check rather than no LightGBM
+        log.warning(f"lightgbm: cannot read its parameter names ({type(e).__name__}: {e}); "
+                    "the params of its candidates are not checked")
+        return None
+
+# %% ../nbs/03a_estimators.ipynb #bf293e2f
+def _lightgbm_groups(cls:type) -> list[list[str]]:
+    "LightGBM's names, one list per parameter, if `cls` is a LightGBM estimator; else []."
+    if not cls.__module__.startswith('lightgbm.'): return []
+    return list((_lightgbm_aliases() or {}).values())
+
+# %% ../nbs/03a_estimators.ipynb #2e1c71a3
+LIGHTGBM_OWN = {'objective', 'n_estimators', 'class_weight', 'importance_type'}  # not passed as is
+
+def _shadowed(cls:type) -> dict[str, str]:
+    "{LightGBM name: the argument of `cls` that overrides it}: aliases `cls` would silently ignore."
+    own, out = set(inspect.signature(cls.__init__).parameters) - LIGHTGBM_OWN, {}
+    for group in _lightgbm_groups(cls):
+        winner = next((n for n in group if n in own), None)
+        if winner: out |= {n: winner for n in group[group.index(winner) + 1:]}
+    return out
+
+# %% ../nbs/03a_estimators.ipynb #444fc6df
+def accepted_params(estimator, # an estimator instance
+                    deep:bool=False, # with nested estimators' parameters (`inner__name`)
+                   ) -> list[str]|None:
+    "The parameter names `estimator` takes; None for `**kwargs` its library does not list."
+    cls, names = type(estimator), list(estimator.get_params(deep=deep))
+    init = inspect.signature(cls.__init__).parameters.values()
+    if not any(p.kind is p.VAR_KEYWORD for p in init): return names  # scikit-learn's rule
+    groups = _lightgbm_groups(cls)
+    if not groups: return None
+    return names + sorted({n for group in groups for n in group} - set(names))
+
+# %% ../nbs/03a_estimators.ipynb #d7b6125f
+def _check_params(names:list[str], # the parameter names a config sets
+                  valid:list[str], # the names the estimator takes (`accepted_params`)
+                  estimator, # the estimator
+                  key:str, # the config key holding `names`, e.g. model.candidates.0.params
+                  others=(), # names the candidate sets elsewhere (for a search: its params)
+                 ):
+    "`ConfigError` at the exact key of a name the estimator lacks or (LightGBM) would ignore."
+    cls, shadowed, given = type(estimator), _shadowed(type(estimator)), set(names) | set(others)
+    for name in names:
+        if name in shadowed: raise ConfigError(
+            f"{key}.{name}: {cls.__name__} would ignore {name!r}: its own argument "
+            f"{shadowed[name]!r} sets the same LightGBM parameter; write {shadowed[name]!r}")
+        if name not in valid:
+            raise _unknown_param(name, valid, f"{key}.{name}", cls.__name__, shadowed)
+        same = [n for g in _lightgbm_groups(cls) if name in g for n in g if n in given - {name}]
+        if same: raise ConfigError(f"{key}.{name}: {name!r} and {same[0]!r} set the same "
+                                   "LightGBM parameter (only one would be used); keep one")
 
 # %% ../nbs/03a_estimators.ipynb #aaaeeb72
 def make_estimator(spec:CandidateConfig, # one entry of `model.candidates`
@@ -70,15 +139,11 @@ def make_estimator(spec:CandidateConfig, # one entry of `model.candidates`
                    key:str='model.candidates', # config key, for messages
                   ):
     "An unfitted estimator built from `spec`; `ConfigError` naming the key of a bad name or param."
-    import inspect
     cls = import_estimator(spec.estimator, allowed_modules, key)
-    est = cls()
-    valid = est.get_params(deep=False)
-    open_ended = any(p.kind is p.VAR_KEYWORD for p in inspect.signature(cls.__init__).parameters.values())
-    bad = [p for p in spec.params if p not in valid and not open_ended]  # **kwargs: the library checks
-    if bad: raise _unknown_param(bad[0], valid, f"{key}.params.{bad[0]}", cls.__name__)
-    params = dict(spec.params)
-    if 'random_state' in valid and 'random_state' not in params: params['random_state'] = seed
+    est, params = cls(), dict(spec.params)
+    valid = accepted_params(est)  # None: `**kwargs` only its library knows, not checked
+    if valid is not None: _check_params(list(params), valid, est, f"{key}.params")
+    if 'random_state' in est.get_params(): params.setdefault('random_state', seed)
     return est.set_params(**params)
 
 # %% ../nbs/03a_estimators.ipynb #1579a5e2
@@ -226,11 +291,11 @@ def search_space(spec:CandidateConfig, # a candidate, perhaps with a `search`
     "The parameter sets a candidate's search tries (pipeline parameters); `[{}]` without a search."
     from sklearn.model_selection import ParameterGrid
     if spec.search is None: return [{}]
-    valid, space = estimator.get_params(deep=True), {}
-    for name, value in spec.search.params.items():
-        where = f"{key}.search.params.{name}"
-        if name not in valid: raise _unknown_param(name, valid, where, type(estimator).__name__)
-        space[f"model__{name}"] = _search_values(value, spec.search.kind, where)
+    where, given = f"{key}.search.params", spec.search.params
+    valid = accepted_params(estimator, deep=True) or list(estimator.get_params(deep=True))
+    _check_params(list(given), valid, estimator, where, others=spec.params)
+    space = {f"model__{name}": _search_values(value, spec.search.kind, f"{where}.{name}")
+             for name, value in given.items()}
     if spec.search.kind == 'grid': return list(ParameterGrid(space))
     return _sampled(space, spec.search.n_iter, seed)  # random and halving draw alike
 

@@ -20,8 +20,8 @@ from .features import FeaturePlan, build_preprocessor
 
 # %% auto #0
 __all__ = ['METRICS', 'LOWER_IS_BETTER', 'DEFAULT_METRIC', 'SMALL_TABLE_ROWS', 'score_predictions', 'selection_metric',
-           'fit_threads', 'TrainResult', 'make_pipeline', 'Candidate', 'make_candidates', 'Folds', 'cross_validate',
-           'CandidateResult', 'summarise', 'race']
+           'fit_threads', 'TrainResult', 'make_pipeline', 'Candidate', 'make_candidates', 'check_candidates', 'Folds',
+           'cross_validate', 'CandidateResult', 'summarise', 'race']
 
 # %% ../nbs/04_train.ipynb #5480f656
 METRICS = {'classification': ['accuracy', 'balanced_accuracy', 'f1_macro', 'roc_auc', 'log_loss'],
@@ -195,6 +195,12 @@ def make_candidates(cfg:Config, # the run's config
         halving = spec.search is not None and spec.search.kind == 'halving'
         out.append(Candidate(name, key, pipe, search_space(spec, est, key, cfg.model.seed), halving))
     return out
+
+# %% ../nbs/04_train.ipynb #a68db057
+def check_candidates(cfg:Config, # the run's config
+                    ) -> None:
+    "Build the configured candidates once, so a mistake in them fails before any data is read."
+    if cfg.model.candidates: make_candidates(cfg, 'regression', [], 0)  # task, table: see below
 
 # %% ../nbs/04_train.ipynb #4d6d7c04
 @dataclass
