@@ -16,6 +16,7 @@ from fastcore.basics import patch
 from fastapi import FastAPI, Request
 from fastapi_offline import FastAPIOffline  # FastAPI serving /docs' scripts itself, no CDN
 from fastapi.responses import Response
+from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect
 import orjson
 
@@ -31,10 +32,10 @@ from .api import (ERROR_CODES, PARQUET, ClientError, api_models, check_text,
                                  split_schema)
 
 # %% auto #0
-__all__ = ['access_log', 'METHODS', 'CUT_OFF', 'OPEN_PATHS', 'PREDICT_RESPONSES', 'INVOCATIONS_RESPONSES', 'PREDICT_BODY',
-           'HEALTH_RESPONSES', 'READY_RESPONSES', 'METADATA_RESPONSES', 'METRICS_RESPONSES', 'PING_RESPONSES',
-           'VERSION_RESPONSES', 'SECURITY_SCHEMES', 'Guard', 'Service', 'responses', 'invocations_body', 'GuardedApp',
-           'create_app']
+__all__ = ['access_log', 'METHODS', 'CUT_OFF', 'INTERNAL', 'OPEN_PATHS', 'PREDICT_RESPONSES', 'INVOCATIONS_RESPONSES',
+           'PREDICT_BODY', 'HEALTH_RESPONSES', 'READY_RESPONSES', 'METADATA_RESPONSES', 'METRICS_RESPONSES',
+           'PING_RESPONSES', 'VERSION_RESPONSES', 'SECURITY_SCHEMES', 'Guard', 'Service', 'responses',
+           'invocations_body', 'GuardedApp', 'create_app']
 
 # %% ../nbs/08_serve.ipynb #95d03d45
 access_log = logging.getLogger('insight_project.access')
@@ -51,6 +52,7 @@ def _log_access(scope, status:int, seconds:float):
 METHODS = frozenset({'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH',
                      'OPTIONS'})  # metrics label others 'other'
 CUT_OFF = 'insight.cut_off'  # scope key: the status a connection was cut off with (408, 503)
+INTERNAL = 'internal error: the server could not answer this request; its log has the details'
 OPEN_PATHS = ('/health', '/ping')  # liveness: answered without the API key
 
 class _TooLarge(Exception): "A chunked body went over the limit as it arrived."
@@ -117,6 +119,10 @@ async def _fast(self:Guard, handler, scope, receive, send):
     except ClientError as e:
         error = error_response(e.status, e.message, e.detail, e.headers, e.code)
         return await error(scope, receive, send)
+    except ClientDisconnect: raise
+    except Exception:  # a fault of ours: its traceback to the log, our JSON error to the client
+        log.exception(f"{scope['path']}: internal error")
+        return await error_response(500, INTERNAL, code='INTERNAL_ERROR')(scope, receive, send)
     await send_json(send, answer)
 
 # %% ../nbs/08_serve.ipynb #6eaad3ac
@@ -405,17 +411,34 @@ async def _client_error(request, e:ClientError) -> Response:
 
 # %% ../nbs/08_serve.ipynb #e2a10718
 class GuardedApp(FastAPI):
-    "FastAPI with `guard` in front: HTTP requests meet `Guard` before any of the framework's code."
-    guard = None  # the `Guard`, set by `create_app`; until then, plain FastAPI
+    "FastAPI with `guard` in front: requests meet `Guard` (and middleware added later) before framework code."
+    guard, outer, front = None, (), None  # set by `create_app`; middleware added after it; their chain
 
     async def __call__(self, scope, receive, send):
-        "HTTP to `guard` (it hands what it does not answer itself to `framework`); the rest to FastAPI."
-        if self.guard is not None and scope['type'] == 'http': return await self.guard(scope, receive, send)
-        await self.framework(scope, receive, send)
+        "Requests to `front` (which hands what `Guard` does not answer to `framework`); lifespan to FastAPI."
+        if self.guard is None or scope['type'] == 'lifespan': return await self.framework(scope, receive, send)
+        await (self.front or self._chain())(scope, receive, send)
 
     async def framework(self, scope, receive, send):
         "FastAPI's own handling: its middleware, routing, exception handlers and documentation."
         await super().__call__(scope, receive, send)
+
+# %% ../nbs/08_serve.ipynb #9e8adc3c
+@patch
+def add_middleware(self:GuardedApp, middleware_class, *args, **kwargs):
+    "Add middleware: around `guard` once it is set (outermost the last added), else FastAPI's own way."
+    if self.guard is None: return FastAPI.add_middleware(self, middleware_class, *args, **kwargs)
+    if self.front is not None: raise RuntimeError('Cannot add middleware after an application has started')
+    self.outer = (Middleware(middleware_class, *args, **kwargs), *self.outer)
+
+# %% ../nbs/08_serve.ipynb #d7d141a3
+@patch
+def _chain(self:GuardedApp):
+    "Build `front`: `guard` wrapped in the middleware added after it (the first added innermost)."
+    app = self.guard
+    for cls, args, kwargs in reversed(self.outer): app = cls(app, *args, **kwargs)
+    self.front = app
+    return app
 
 # %% ../nbs/08_serve.ipynb #5a497292
 def _new_app(service:Service, api_key:str|None) -> GuardedApp:
@@ -426,7 +449,8 @@ def _new_app(service:Service, api_key:str|None) -> GuardedApp:
                          lifespan=service.lifespan,
                          telemetry={'tracing': False, 'metrics': False, 'logs': False},
                          description=_description(p, service.settings, api_key))
-    app.__class__ = GuardedApp  # fastapi_offline builds a plain FastAPI; only `__call__` differs
+    assert type(app) is FastAPI, f"fastapi_offline gave a {type(app).__name__}: GuardedApp would drop it"
+    app.__class__ = GuardedApp  # fastapi_offline builds a plain FastAPI; only calling it differs
     return app
 
 # %% ../nbs/08_serve.ipynb #3660ce95
