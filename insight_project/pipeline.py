@@ -216,8 +216,9 @@ def run_job(cfg:Config, # a loaded `Config`
      "returns a summary.")
     from insight_project.config import log
     from insight_project.data import fingerprint
-    from insight_project.train import check_candidates
-    check_candidates(cfg)  # a mistake in model.candidates fails before the data is read
+    if cfg.model.candidates:  # configured ones: a mistake fails before the data is read
+        from insight_project.train import check_candidates  # (imports scikit-learn: only then)
+        check_candidates(cfg)
     timings, written = {}, {}
     schema, plan, train, test = _prepared(cfg, eda, timings, written)
     with _timed(timings, 'train_seconds'): result = fit_step(train, schema, plan, cfg)
