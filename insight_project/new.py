@@ -5,6 +5,7 @@
 # %% ../nbs/10c_new.ipynb #2203782c
 from __future__ import annotations
 
+import functools
 import json
 import keyword
 import os
@@ -45,10 +46,11 @@ def package_name(folder:str|Path, # the new project's folder
     return f'{name}_project' if keyword.iskeyword(name) else name
 
 # %% ../nbs/10c_new.ipynb #b3045aaf
-def _taken_names() -> set[str]:
+@functools.cache  # once a process: listing them stats every file of every installed distribution
+def _taken_names() -> frozenset[str]:
     "Top-level module names a new package must not hide: the standard library's and every installed distribution's."
     from importlib.metadata import packages_distributions
-    return set(sys.stdlib_module_names) | set(packages_distributions())
+    return frozenset(sys.stdlib_module_names) | frozenset(packages_distributions())
 
 # %% ../nbs/10c_new.ipynb #fe6cb256
 def table_columns(path:str|Path, # a CSV or Parquet file
