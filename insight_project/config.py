@@ -18,10 +18,10 @@ from fastcore.basics import patch
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 # %% auto #0
-__all__ = ['FeatureKind', 'MAX_CONFIG_BYTES', 'MAX_ALIAS_VALUES', 'MAX_YAML_DEPTH', 'log', 'InsightError', 'ConfigError',
-           'project_root', 'resolve_latest', 'DataConfig', 'SplitConfig', 'FeaturesConfig', 'SearchConfig',
-           'CandidateConfig', 'ModelConfig', 'OutputConfig', 'InferenceConfig', 'ServeConfig', 'ComputeConfig',
-           'Config', 'read_yaml', 'parse_set', 'expand_env', 'load_config']
+__all__ = ['SplitProtocol', 'FeatureKind', 'MAX_CONFIG_BYTES', 'MAX_ALIAS_VALUES', 'MAX_YAML_DEPTH', 'log', 'InsightError',
+           'ConfigError', 'project_root', 'resolve_latest', 'DataConfig', 'SplitConfig', 'FeaturesConfig',
+           'SearchConfig', 'CandidateConfig', 'ModelConfig', 'OutputConfig', 'InferenceConfig', 'ServeConfig',
+           'ComputeConfig', 'Config', 'read_yaml', 'parse_set', 'expand_env', 'load_config']
 
 # %% ../nbs/00_config.ipynb #717430ff
 class InsightError(Exception):
@@ -71,11 +71,15 @@ class DataConfig(_Section):
     read_options: dict[str, Any] = Field({}, description="extra keyword arguments for `pandas.read_csv`")
 
 # %% ../nbs/00_config.ipynb #642884ef
+SplitProtocol = Literal['auto', 'random', 'time', 'group']
 class SplitConfig(_Section):
-    "The held-out test split."
+    "The held-out test split and the validation protocol."
+    by: SplitProtocol = Field('auto', description="random rows, later rows (time), unseen groups (group), or auto")
+    time_column: str|None = Field(None, description="the column giving the time order (auto: found)")
+    group_column: str|None = Field(None, description="rows sharing a value stay on one side of every split")
     test_size: float = Field(0.2, gt=0, lt=1, description="fraction of rows held out for the final test")
     seed: int = 42
-    stratify: bool = Field(True, description="stratify by the target when classifying")
+    stratify: bool = Field(True, description="stratify by the target when classifying (random protocol)")
 
 # %% ../nbs/00_config.ipynb #d96be7c7
 FeatureKind = Literal['numeric', 'onehot', 'target', 'boolean', 'datetime', 'drop']
@@ -86,6 +90,7 @@ class FeaturesConfig(_Section):
         0.95, gt=0, le=1, description="text columns with this share of distinct values are identifiers")
     min_frequency: int = Field(5, ge=1, description="one-hot categories seen fewer times are grouped as infrequent")
     columns: dict[str, FeatureKind] = Field({}, description="per-column override of the encoding")
+    holidays: str|None = Field(None, description="a country code (e.g. US, GB, DE): holiday features for dates")
 
 # %% ../nbs/00_config.ipynb #ecbe0ee3
 class SearchConfig(_Section):
@@ -113,6 +118,8 @@ class ModelConfig(_Section):
     allowed_modules: list[str] = Field(['sklearn', 'lightgbm'], description="packages estimators may be imported from")
     candidates: list[CandidateConfig]|None = Field(None, description="None: the default set for the task")
     time_budget: float|None = Field(None, gt=0, description="seconds for the search; gives up exact reproducibility")
+    refit: Literal['train', 'all'] = Field('all', description=
+        "rows the saved model learns from once the test figures are taken: the training split, or all rows")
 
 # %% ../nbs/00_config.ipynb #d545dc9c
 class OutputConfig(_Section):

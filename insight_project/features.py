@@ -17,8 +17,8 @@ from .data import DataError
 from .schema import Schema
 
 # %% auto #0
-__all__ = ['ENCODINGS', 'CODES', 'FeaturePlan', 'plan_features', 'DatetimeParts', 'category_codes', 'build_preprocessor',
-           'fitted_plan']
+__all__ = ['ENCODINGS', 'HOLIDAY_YEARS_AHEAD', 'HOLIDAY_HORIZON', 'HOLIDAY_PARTS', 'CODES', 'FeaturePlan', 'plan_features',
+           'holiday_days', 'DatetimeParts', 'category_codes', 'build_preprocessor', 'fitted_plan']
 
 # %% ../nbs/03_features.ipynb #35f55aba
 ENCODINGS = ('numeric', 'onehot', 'target', 'boolean', 'datetime', 'drop')
@@ -47,8 +47,14 @@ def _override(c, encoding:str) -> tuple[str, str]:
     return encoding, 'set in features.columns'
 
 # %% ../nbs/03_features.ipynb #89ea8aa8
+def _is_row_index(c, n_rows:int) -> bool:
+    "Whether identifier `c` is a row index: whole numbers min..max, one per row (see `schema`)."
+    return c.min is not None and isinstance(c.min, int) and c.max - c.min + 1 == c.n_unique == n_rows
+
 def _drop_reason(c, n_rows:int) -> str|None:
     "Why column `c` of the schema is dropped, or None when it can be used."
+    if c.kind == 'identifier' and _is_row_index(c, n_rows):
+        return f"row index (consecutive whole numbers {c.min}..{c.max}, one per row): where a row sits, not what it is"
     if c.kind == 'identifier':
         return f"identifier-like ({c.n_unique} distinct values in {n_rows} rows): a per-row label cannot generalise"
     if c.n_unique == 0: return 'all values missing in training'
@@ -63,6 +69,11 @@ def _categorical(c, cfg:FeaturesConfig) -> tuple[str, str]:
                           f"{cfg.min_frequency} rows grouped as infrequent)")
     return 'target', f"categorical, {c.n_unique} values > features.max_onehot={cfg.max_onehot}: target-encoded"
 
+# %% ../nbs/03_features.ipynb #76b94397
+def _holiday_note(cfg:FeaturesConfig) -> str:
+    "What the plan's reason for a datetime adds when `features.holidays` is set."
+    return f"; {cfg.holidays} holidays (is a holiday, days to the next, days since the last)" if cfg.holidays else ''
+
 # %% ../nbs/03_features.ipynb #ec10f493
 def _choose(c, cfg:FeaturesConfig, n_rows:int) -> tuple[str, str]:
     "(encoding, reason) for one column of the schema."
@@ -71,8 +82,21 @@ def _choose(c, cfg:FeaturesConfig, n_rows:int) -> tuple[str, str]:
     if c.n_unique == 1: return 'onehot', 'one value apart from missing ones: encoded as present/missing'
     if c.kind in ('numeric', 'integer'): return 'numeric', f"{c.kind}: median-imputed, standardised"
     if c.kind == 'boolean': return 'boolean', 'boolean: 0/1, most frequent value imputed'
-    if c.kind == 'datetime': return 'datetime', 'datetime: calendar parts (year, month, day, weekday, hour) that vary'
+    if c.kind == 'datetime': return 'datetime', ('datetime: calendar parts (year, month, day, weekday, day of year, '
+                                                 'week, hour, minute) that vary' + _holiday_note(cfg))
     return _categorical(c, cfg)
+
+# %% ../nbs/03_features.ipynb #dc85f5e9
+def _check_holidays(cfg:FeaturesConfig):
+    "`ConfigError` when `features.holidays` is not a country code the `holidays` package knows."
+    if not cfg.holidays: return
+    import difflib
+    import holidays
+    known = sorted(holidays.list_supported_countries())
+    if cfg.holidays in known: return
+    near = difflib.get_close_matches(cfg.holidays.upper(), known, n=1)
+    raise ConfigError(f"features.holidays: {cfg.holidays!r} is not a country code the holidays package knows"
+                      + (f" (did you mean {near[0]!r}?)" if near else '') + "; use an ISO 3166 code such as US, GB, DE")
 
 # %% ../nbs/03_features.ipynb #3789d1ae
 def _check_overrides(schema:Schema, cfg:FeaturesConfig):
@@ -93,10 +117,11 @@ def plan_features(schema:Schema, # the training table's schema
                   cfg:FeaturesConfig, # the `features` section of the config
                  ) -> tuple[Schema, list[FeaturePlan]]:
     "(schema with dropped columns no longer required, the plan for every column); logs each choice."
-    _check_overrides(schema, cfg)
+    _check_overrides(schema, cfg); _check_holidays(cfg)
     plan = [FeaturePlan(c.name, *_choose(c, cfg, schema.n_rows)) for c in schema.columns]
     for p in plan:
         if p.encoding == 'onehot': p.options = {'min_frequency': cfg.min_frequency}
+        if p.encoding == 'datetime' and cfg.holidays: p.options = {'holidays': cfg.holidays}
     used = {p.column for p in plan if p.encoding != 'drop'}
     if not used: raise DataError("no usable feature columns: " + '; '.join(f"{p.column}: {p.reason}" for p in plan)
                                  + " (check the data, or force a column with features.columns)")
@@ -105,21 +130,53 @@ def plan_features(schema:Schema, # the training table's schema
 
 # %% ../nbs/03_features.ipynb #59c7291e
 def _calendar_parts(s:pd.Series) -> pd.DataFrame:
-    "The year, month, day, weekday and hour of each value of `s` (NaN where it is not a date)."
+    "The calendar parts of each value of `s` (NaN where it is not a date): `DatetimeParts.PARTS`."
     d = pd.to_datetime(s, errors='coerce')
     return pd.DataFrame({'year': d.dt.year, 'month': d.dt.month, 'day': d.dt.day, 'weekday': d.dt.day_of_week,
-                         'hour': d.dt.hour}, dtype='float64')
+                         'dayofyear': d.dt.day_of_year, 'week': d.dt.isocalendar().week.astype('float64'),
+                         'hour': d.dt.hour, 'minute': d.dt.minute}, dtype='float64')
+
+# %% ../nbs/03_features.ipynb #2ab9657e
+HOLIDAY_YEARS_AHEAD = 10  # years after the last training year whose holidays a model stores
+
+def holiday_days(country:str, # a country code the `holidays` package knows, e.g. 'US'
+                 years:pd.Series, # the years seen in training
+                ) -> np.ndarray:
+    "The sorted holidays of `country` from the year before the first in `years` to 10 after the last, as days."
+    import holidays as hd
+    span = range(int(years.min()) - 1, int(years.max()) + HOLIDAY_YEARS_AHEAD + 1) if len(years) else range(0)
+    days = pd.to_datetime(sorted(hd.country_holidays(country, years=span)))
+    return np.asarray((days - pd.Timestamp('1970-01-01')).days, dtype='int64')
+
+# %% ../nbs/03_features.ipynb #75924917
+HOLIDAY_HORIZON = 60  # days to or since a holiday are counted up to this
+
+def _holiday_columns(s:pd.Series, days:np.ndarray) -> np.ndarray:
+    "(is a holiday, days to the next, days since the last) for each date of `s`, capped at `HOLIDAY_HORIZON`."
+    d = pd.to_datetime(s, errors='coerce', format='ISO8601')
+    n = ((d.dt.normalize() - pd.Timestamp('1970-01-01')).dt.days).to_numpy('float64')
+    ok = ~np.isnan(n); out = np.full((len(s), 3), np.nan)
+    if not len(days) or not ok.any(): return out
+    k = n[ok].astype('int64'); i = np.searchsorted(days, k)
+    nxt = np.where(i < len(days), days[np.minimum(i, len(days) - 1)] - k, HOLIDAY_HORIZON)
+    prev = np.where(i > 0, k - days[np.maximum(i - 1, 0)], HOLIDAY_HORIZON)
+    prev = np.where(nxt == 0, 0, prev)
+    out[ok] = np.column_stack([nxt == 0, np.minimum(nxt, HOLIDAY_HORIZON), np.minimum(prev, HOLIDAY_HORIZON)])
+    return out
 
 # %% ../nbs/03_features.ipynb #05325392
 class DatetimeParts(TransformerMixin, BaseEstimator):
-    "Expand datetime columns into the calendar parts (year, month, day, weekday, hour) that vary in training."
-    PARTS = ('year', 'month', 'day', 'weekday', 'hour')
+    "Expand datetime columns into the calendar parts that vary in training, and holiday features if asked."
+    PARTS = ('year', 'month', 'day', 'weekday', 'dayofyear', 'week', 'hour', 'minute')
+    def __init__(self, holidays:str|None=None): self.holidays = holidays  # a country code (`features.holidays`)
     def fit(self, X, y=None):
         X = self._frame(X, list(getattr(X, 'columns', range(np.shape(X)[1]))))
         self.columns_ = [str(c) for c in X.columns]
         self.n_features_in_ = len(self.columns_)
         parts = {c: _calendar_parts(X[c]) for c in X.columns}
         self.parts_ = {c: [p for p in self.PARTS if parts[c][p].nunique() > 1] or ['year'] for c in X.columns}
+        years = pd.concat([parts[c]['year'] for c in X.columns]).dropna()
+        self.holiday_days_ = holiday_days(self.holidays, years) if self.holidays else np.empty(0, 'int64')
         return self
     @staticmethod
     def _frame(X, columns): return X if isinstance(X, pd.DataFrame) else pd.DataFrame(X, columns=columns)
@@ -127,16 +184,22 @@ class DatetimeParts(TransformerMixin, BaseEstimator):
 # %% ../nbs/03_features.ipynb #ae08f2b3
 @patch
 def transform(self:DatetimeParts, X):
-    "The kept calendar parts of each column of `X`, as floats (NaN where a value is missing)."
+    "The kept calendar parts (and holiday features) of each column of `X`, as floats (NaN where missing)."
     X = self._frame(X, self.columns_)
-    cols = [_calendar_parts(X[c])[p].to_numpy('float64') for c in self.columns_ for p in self.parts_[c]]
+    cols = []
+    for c in self.columns_:
+        cols += [_calendar_parts(X[c])[p].to_numpy('float64') for p in self.parts_[c]]
+        if self.holidays: cols += list(_holiday_columns(X[c], self.holiday_days_).T)
     return np.column_stack(cols) if cols else np.empty((len(X), 0))
 
 # %% ../nbs/03_features.ipynb #ca574ff5
+HOLIDAY_PARTS = ('holiday', 'days_to_holiday', 'days_since_holiday')
+
 @patch
 def get_feature_names_out(self:DatetimeParts, input_features=None):
-    "`column_part` for every kept part."
-    return np.array([f"{c}_{p}" for c in self.columns_ for p in self.parts_[c]], dtype=object)
+    "`column_part` for every kept part (and holiday feature)."
+    extra = HOLIDAY_PARTS if self.holidays else ()
+    return np.array([f"{c}_{p}" for c in self.columns_ for p in (*self.parts_[c], *extra)], dtype=object)
 
 # %% ../nbs/03_features.ipynb #c8a46c29
 def _target_folds(task:str|None, seed:int):
@@ -166,7 +229,8 @@ def _branch(encoding:str, seed:int, options:dict, task:str|None):
                                                   sparse_output=False)
     if encoding == 'target': return TargetEncoder(target_type='continuous' if task == 'regression' else 'auto',
                                                   cv=_target_folds(task, seed))
-    if encoding == 'datetime': return make_pipeline(DatetimeParts(), SimpleImputer(strategy='median'), StandardScaler())
+    if encoding == 'datetime': return make_pipeline(DatetimeParts(options.get('holidays')), SimpleImputer(strategy='median'),
+                                                   StandardScaler())
     if encoding == CODES: return OrdinalEncoder(handle_unknown='use_encoded_value',
                                                 unknown_value=-1, encoded_missing_value=-1)
     raise ValueError(f"unknown encoding {encoding!r}; expected one of {ENCODINGS + (CODES,)}")

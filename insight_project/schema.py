@@ -124,12 +124,20 @@ _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}"  # a date, then maybe a time and
 _ID_NAME_RE = re.compile(r"(^|_)(id|uuid|key)$|^id_|Id$|ID$")
 
 # %% ../nbs/01a_schema.ipynb #315ffd2b
+_TIME_UNIT_RE = re.compile(r"^(t|time|period|year|yr|month|week|day|date|hour|minute|quarter)s?$", re.I)
+
+def _is_row_index(s:pd.Series, values:pd.Series) -> bool:
+    "True when `s` holds distinct consecutive whole numbers, one per row, and is not named as a unit of time."
+    if len(values) < 20 or len(values) != len(s) or _TIME_UNIT_RE.match(str(s.name)): return False
+    return values.nunique() == len(values) and int(values.max()) - int(values.min()) + 1 == len(values)
+
+# %% ../nbs/01a_schema.ipynb #c7b4e28e
 def _number_kind(s:pd.Series, values:pd.Series) -> str:
     "'integer', 'numeric' or 'identifier' for a column of numbers `s` (`values`: without missing)."
     all_whole = len(values) > 0 and bool(np.all(np.mod(values, 1) == 0))
     whole = pd.api.types.is_integer_dtype(s) or all_whole
     distinct = len(values) >= 20 and values.nunique() == len(values)
-    if whole and distinct and _ID_NAME_RE.search(str(s.name)): return 'identifier'
+    if whole and distinct and (_ID_NAME_RE.search(str(s.name)) or _is_row_index(s, values)): return 'identifier'
     return 'integer' if whole else 'numeric'
 
 # %% ../nbs/01a_schema.ipynb #62712d8c
@@ -161,6 +169,8 @@ def _value_range(values:pd.Series, kind:str) -> tuple:
     if not len(values): return None, None
     if kind == 'integer': return int(_jsonable(values.min())), int(_jsonable(values.max()))
     if kind == 'numeric': return _jsonable(values.min()), _jsonable(values.max())
+    if kind == 'identifier' and pd.api.types.is_numeric_dtype(values):  # a row index shows its range
+        return int(_jsonable(values.min())), int(_jsonable(values.max()))
     if kind != 'datetime': return None, None
     stamps = pd.to_datetime(values, errors='coerce')
     return _jsonable(stamps.min()), _jsonable(stamps.max())
