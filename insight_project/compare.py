@@ -16,12 +16,13 @@ from .data import DataError
 from .estimators import halving_rungs
 from .features import FeaturePlan
 from .schema import Schema, validate_frame
+from .split import SplitPlan, fold_splits
 from .train import (LOWER_IS_BETTER, METRICS, Candidate, CandidateResult, Folds,
                                    TrainResult, cross_validate, fit_threads, make_candidates, race,
                                    selection_metric, summarise)
 
 # %% auto #0
-__all__ = ['training_folds', 'fit_and_compare']
+__all__ = ['training_folds', 'fit_and_compare', 'refit_all']
 
 # %% ../nbs/04a_compare.ipynb #b55d1ca0
 def _check_numeric_target(y:pd.Series, target:str):
@@ -60,17 +61,20 @@ def _folds(task:str, y:pd.Series, n:int, seed:int):
     return StratifiedKFold(n, shuffle=True, random_state=seed)
 
 # %% ../nbs/04a_compare.ipynb #7d68b27c
-def training_folds(train:pd.DataFrame, # the training split, target included
+def training_folds(train:pd.DataFrame, # the training split, target included (in time order for a time plan)
                    schema:Schema, # the training schema
                    cfg:Config, # the run's config (folds and seed)
+                   split:SplitPlan|None=None, # the validation protocol (None: random rows)
                   ) -> Folds:
-    "The training split conformed to `schema`, with its seeded folds; `DataError` for a bad target."
+    "The training split conformed to `schema`, with its folds as `split` says; `DataError` for a bad target."
     target = schema.target.name
     X = validate_frame(train, schema).frame.reset_index(drop=True)
     y = train[target].reset_index(drop=True)
     _check_target(y, schema.task, target)
-    splits = list(_folds(schema.task, y, cfg.model.cv_folds, cfg.model.seed).split(X, y))
-    return Folds(X, y, splits, schema.task, cfg.model.seed)
+    n, seed = cfg.model.cv_folds, cfg.model.seed
+    splits = fold_splits(train.reset_index(drop=True), split, n, seed, schema.task, y) if split else None
+    if splits is None: splits = list(_folds(schema.task, y, n, seed).split(X, y))
+    return Folds(X, y, splits, schema.task, seed)
 
 # %% ../nbs/04a_compare.ipynb #12df0698
 def _log_candidate(result:CandidateResult, metric:str, n_splits:int):
@@ -184,11 +188,24 @@ def fit_and_compare(train:pd.DataFrame, # the training split, target included
                     schema:Schema, # from `plan_features` (dropped columns not required)
                     plan:list[FeaturePlan], # from `plan_features`
                     cfg:Config, # the run's config
+                    split:SplitPlan|None=None, # the validation protocol for the folds (None: random rows)
                    ) -> TrainResult:
     "Cross-validate the baseline and every candidate (and search), pick the best, refit it."
     metric = selection_metric(cfg, schema.task)
-    folds = training_folds(train, schema, cfg)
+    folds = training_folds(train, schema, cfg, split)
     candidates = make_candidates(cfg, schema.task, plan, len(folds.y))
     start = time.perf_counter()
     results = _compare(candidates, folds, metric, cfg.model.n_jobs, cfg.model.time_budget)
     return _refit(results, folds, metric, round(time.perf_counter() - start, 3))
+
+# %% ../nbs/04a_compare.ipynb #8b52ed22
+def refit_all(result:TrainResult, # from `fit_and_compare`: its model is the refit winner
+              rows:pd.DataFrame, # every row to learn from (training and test), target included
+              schema:Schema, # the training schema
+             ):
+    "The winner's pipeline, same parameters, fitted anew on `rows` (the model `model.refit: all` saves)."
+    from sklearn.base import clone
+    X, y = validate_frame(rows, schema).frame, rows[schema.target.name]
+    with warnings.catch_warnings(), fit_threads(len(y)):
+        warnings.simplefilter('ignore', UserWarning)
+        return clone(result.model).fit(X, y)

@@ -83,13 +83,58 @@ def _reproduce(record:dict) -> str:
             "- Same config and data give the same comparison table, test metrics and predictions "
             "(all seeds are in the config).")
 
+# %% ../nbs/05b_model_card.ipynb #29fb0051
+def _when(v) -> str:
+    "A recorded time as a person reads it: an ISO date without a midnight time, or the number."
+    text = str(v)
+    return text[:10] if text.endswith('T00:00:00') else text
+
+# %% ../nbs/05b_model_card.ipynb #4565045a
+def _protocol_sentence(record:dict) -> str:
+    "One sentence: what the test rows are, and how cross-validation was split."
+    v, rows = record.get('validation') or {}, record['rows']
+    share = f"{rows['test'] / max(1, rows['test'] + rows['train']):.0%}"
+    if v.get('protocol') == 'time':
+        first, last = map(_when, v['test_range'])
+        what = f"Tested on the latest {share} of rows by `{v['column']}`, {first} to {last} ({rows['test']} rows)"
+    elif v.get('protocol') == 'group':
+        what = (f"Tested on {v['groups']['test']} values of `{v['column']}` never seen in training "
+                f"({rows['test']} rows)")
+    else: what = f"Tested on a random {share} of rows ({rows['test']})"
+    return f"{what}; cross-validated on {v.get('folds', 'shuffled folds')}. Why: {v.get('reason', 'random rows')}."
+
+# %% ../nbs/05b_model_card.ipynb #2484316c
+def _refit_sentence(record:dict) -> str:
+    "Which rows the saved model learned from."
+    r = record.get('refit') or {'rows': 'train', 'n_rows': record['rows']['train']}
+    if r['rows'] == 'all': return (f"The saved model learned from all {r['n_rows']} rows, test rows included: it was "
+                                   "refitted on them after the test figures were taken (`model.refit: all`).")
+    return f"The saved model learned from the {r['n_rows']} training rows only (`model.refit: train`)."
+
+# %% ../nbs/05b_model_card.ipynb #dfefd8dd
+def _guard_lines(record:dict) -> str:
+    "The run's warnings as quoted lines for the top of the card (empty when there are none)."
+    found = list((record.get('validation') or {}).get('warnings') or []) + list(record.get('guards') or [])
+    return ''.join(f"> **Warning:** {w}\n>\n" for w in found).rstrip('>\n') + ('\n' if found else '')
+
+# %% ../nbs/05b_model_card.ipynb #77f2b142
+def _scope(record:dict) -> str:
+    "What the test figures do and do not say, by validation protocol."
+    protocol = (record.get('validation') or {}).get('protocol', 'random')
+    if protocol == 'time': return ("Measured on the latest rows, after training on earlier ones: the figures hold for "
+                                   "a period like the test period; a change in what the data describes since then "
+                                   "is not measured.")
+    if protocol == 'group': return ("Measured on groups never seen in training: the figures hold for new groups like "
+                                    "these, from the same period and population.")
+    return (f"Measured on one random held-out split of {record['rows']['test']} rows drawn from the same table as the "
+            "training data: it says nothing about data from another period, place or population (the table has no "
+            "time index; see `split.by` for later rows or unseen groups).")
+
 # %% ../nbs/05b_model_card.ipynb #1998f86c
 def _limitations(record:dict) -> str:
     "The 'Limitations' bullet list, with facts from the run."
     dropped = [f"`{f['column']}`" for f in record.get('features', []) if f['encoding'] == 'drop']
-    out = [f"Measured on one random held-out split of {record['rows']['test']} rows drawn from the same table "
-           "as the training data: it says nothing about data from another period, place or population "
-           "(no time-based validation was done).",
+    out = [_scope(record),
            "The model has seen only the ranges and categories in the schema; outside them its predictions are "
            "extrapolations. A category never seen in training is encoded as 'none of the known ones'.",
            "Permutation importance measures what this model uses, not what causes the target."]
@@ -113,10 +158,12 @@ def _card_data(record:dict) -> str:
 
 Run `{record['run_id']}`, created {record.get('created', '?')}. {headline}.
 
+{_guard_lines(record)}{_protocol_sentence(record)} {_refit_sentence(record)}
+
 ## Data
 
 - Table: `{record.get('data_path')}`, fingerprint `{record.get('data_fingerprint')}`
-- Rows: {rows['train']} for training (cross-validation and the final fit), {rows['test']} held out for the test below
+- Rows: {rows['train']} for training (cross-validation and the tested fit), {rows['test']} held out for the test below
 
 | column | kind | encoding | why |
 |---|---|---|---|

@@ -16,11 +16,13 @@ if TYPE_CHECKING:  # annotations only: each step imports what it uses, so `insig
     from insight_project.evaluate import Evaluation
     from insight_project.onnx_export import OnnxExport
     from insight_project.schema import Schema
+    from insight_project.split import SplitPlan
     from insight_project.train import TrainResult
 
 # %% auto #0
-__all__ = ['load_step', 'schema_step', 'plan_step', 'split_step', 'fit_step', 'evaluate_step', 'export_step', 'record_step',
-           'run_files', 'save_step', 'save_eda_report', 'sample_predictions', 'comparison_table', 'run_job']
+__all__ = ['load_step', 'schema_step', 'plan_step', 'split_step', 'fit_step', 'evaluate_step', 'guard_step', 'refit_step',
+           'export_step', 'record_step', 'run_files', 'save_step', 'save_eda_report', 'sample_predictions',
+           'comparison_table', 'run_job']
 
 # %% ../nbs/09c_pipeline.ipynb #936c65cd
 def load_step(cfg:Config, # a loaded `Config`: its `data` section says which table and how to read
@@ -50,22 +52,26 @@ def plan_step(schema:Schema, # from `schema_step`
 def split_step(df:pd.DataFrame, # the table, target included
                schema:Schema, # its schema: the target and the task
                cfg:Config, # the run's config: its `split` section
-              ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    "(train, test) as `split` says; the test rows are not seen again until `evaluate_step`."
-    from insight_project.data import split_data
-    s = cfg.split
-    return split_data(df, schema.target.name, schema.task, s.test_size, s.seed, s.stratify)
+              ) -> tuple[pd.DataFrame, pd.DataFrame, SplitPlan]:
+    "(train, test, plan): the protocol `split` asks for (or `auto` picks), logged with why; test rows unseen until `evaluate_step`."
+    from insight_project.config import log
+    from insight_project.split import choose_split, split_table
+    plan = choose_split(df, schema, cfg.split, cfg)
+    log.info(f"validation: {plan.reason}")
+    for w in plan.warnings: log.warning(f"warning: {w}")
+    return (*split_table(df, plan, schema.target.name, schema.task, cfg.split), plan)
 
 # %% ../nbs/09c_pipeline.ipynb #32b2b3ed
 def fit_step(train:pd.DataFrame, # the training split
              schema:Schema, # from `plan_step`
              plan:list, # from `plan_step`
              cfg:Config, # the run's config: `model` (candidates, folds), `compute` (where to run)
+             split:SplitPlan|None=None, # from `split_step`: the folds follow the same protocol
             ) -> TrainResult:
     "Every candidate cross-validated against the baseline, the best refit; on Dask if configured."
     from insight_project.scale import compute_session, parallel_config
     from insight_project.compare import fit_and_compare
-    with compute_session(cfg): return fit_and_compare(train, schema, plan, parallel_config(cfg))
+    with compute_session(cfg): return fit_and_compare(train, schema, plan, parallel_config(cfg), split)
 
 # %% ../nbs/09c_pipeline.ipynb #da1e6b99
 def evaluate_step(result:TrainResult, # from `fit_step`
@@ -77,6 +83,33 @@ def evaluate_step(result:TrainResult, # from `fit_step`
     "The chosen model scored once on the test split beside the baseline, with importance, figures."
     from insight_project.evaluate import evaluate_run
     return evaluate_run(result, train, test, schema, cfg)
+
+# %% ../nbs/09c_pipeline.ipynb #6035a786
+def guard_step(result:TrainResult, # from `fit_step`
+               evaluation:Evaluation, # from `evaluate_step`
+               train:pd.DataFrame, # the training split: each feature is tried alone on it
+               schema:Schema, # the run's schema
+               cfg:Config, # the run's config: `model.seed`
+              ) -> list[str]:
+    "The run's warnings: baseline not beaten on test, a margin within noise, likely leaks; each logged."
+    from insight_project.config import log
+    from insight_project.guards import leak_scores, run_guards
+    leaks = leak_scores(train, schema, cfg.model.seed)
+    found = run_guards(result, evaluation.metrics, evaluation.baseline, leaks, schema.task)
+    for w in found: log.warning(f"warning: {w}")
+    return found
+
+# %% ../nbs/09c_pipeline.ipynb #03f2ca6e
+def refit_step(result:TrainResult, # from `fit_step`
+               train:pd.DataFrame, test:pd.DataFrame, # the two splits
+               schema:Schema, # the run's schema
+               cfg:Config, # the run's config: `model.refit`
+              ) -> tuple[object, dict]:
+    "(the model to save, what the card says of its rows): the tested model, or the winner refitted on every row."
+    if cfg.model.refit == 'train': return result.model, {'rows': 'train', 'n_rows': len(train)}
+    import pandas as pd
+    from insight_project.compare import refit_all
+    return refit_all(result, pd.concat([train, test], ignore_index=True), schema), {'rows': 'all', 'n_rows': len(train) + len(test)}
 
 # %% ../nbs/09c_pipeline.ipynb #f500ae59
 def export_step(model, # the fitted pipeline (`TrainResult.model`)
@@ -101,12 +134,16 @@ def record_step(cfg:Config, # the run's config
                 timings:dict, # seconds per step
                 data_fingerprint:str, # `fingerprint` of the data file
                 n_rows:tuple, # (training rows, test rows)
+                validation:dict|None=None, # `validation_record` of the split
+                guards:list|None=None, # from `guard_step`
+                refit:dict|None=None, # from `refit_step`: which rows the saved model learned from
                ) -> dict:
-    "What run.json records: a new run id, `run_record`'s fields, then the ONNX export's status."
+    "What run.json records: a new run id, `run_record`'s fields, validation, guards, refit, then the ONNX export's status."
     from insight_project.artifact import new_run_id, run_record
     run_id = new_run_id()  # before `run_record`, which stamps the time it was created
     record = run_record(cfg, schema, plan, result, evaluation, timings, data_fingerprint, n_rows)
-    return {'run_id': run_id, **record, 'onnx': onnx.info}
+    extra = {'validation': validation or {}, 'guards': guards or [], 'refit': refit or {'rows': 'train', 'n_rows': n_rows[0]}}
+    return {'run_id': run_id, **record, **extra, 'onnx': onnx.info}
 
 # %% ../nbs/09c_pipeline.ipynb #b6e8b392
 def run_files(evaluation:Evaluation, # from `evaluate_step`: its figures
@@ -192,7 +229,7 @@ def _prepared(cfg:Config, # a loaded `Config`
               timings:dict, # seconds per step, filled in
               written:dict, # what was written where, filled in
              ) -> tuple:
-    "(schema, plan, train, test): the load, schema, (EDA), plan and split steps."
+    "(schema, plan, train, test, split plan): the load, schema, (EDA), plan and split steps."
     from insight_project.config import log
     with _timed(timings, 'load_seconds'): df = load_step(cfg); schema = schema_step(df, cfg)
     log.info(f"data: {cfg.data_path} ({len(df)} rows, {df.shape[1] - 1} feature columns); "
@@ -204,33 +241,34 @@ def _prepared(cfg:Config, # a loaded `Config`
     return (schema, plan, *split_step(df, schema, cfg))
 
 # %% ../nbs/09c_pipeline.ipynb #1ab5659c
-_BASELINE_WARNING = ("warning: no candidate beat the Dummy baseline; "
-                     "the saved model predicts without looking at the features")
+def _trained(cfg:Config, schema:Schema, plan:list, train:pd.DataFrame, test:pd.DataFrame, split, timings:dict) -> tuple:
+    "(result, evaluation, guards, the model to save, its rows, ONNX export): the fit, evaluate, guard, refit and export steps."
+    with _timed(timings, 'train_seconds'): result = fit_step(train, schema, plan, cfg, split)
+    with _timed(timings, 'evaluate_seconds'): ev = evaluate_step(result, train, test, schema, cfg)
+    with _timed(timings, 'guard_seconds'): guards = guard_step(result, ev, train, schema, cfg)
+    with _timed(timings, 'refit_all_seconds'): model, refit = refit_step(result, train, test, schema, cfg)
+    with _timed(timings, 'onnx_seconds'): onnx = export_step(model, schema, test, cfg)
+    return result, ev, guards, model, refit, onnx
 
 # %% ../nbs/09c_pipeline.ipynb #1a47003d
 def run_job(cfg:Config, # a loaded `Config`
             eda:bool=True, # write the EDA report
             predict:int=5, # held-out records to predict with the saved model (0: none)
            ) -> dict:
-    ("Data -> (EDA) -> features -> comparison -> evaluation -> saved run -> sample predictions; "
+    ("Data -> (EDA) -> features -> split -> comparison -> evaluation -> guards -> saved run -> sample predictions; "
      "returns a summary.")
-    from insight_project.config import log
     from insight_project.data import fingerprint
+    from insight_project.split import validation_record
     if cfg.model.candidates:  # configured ones: a mistake fails before the data is read
         from insight_project.train import check_candidates  # (imports scikit-learn: only then)
         check_candidates(cfg)
     timings, written = {}, {}
-    schema, plan, train, test = _prepared(cfg, eda, timings, written)
-    with _timed(timings, 'train_seconds'): result = fit_step(train, schema, plan, cfg)
-    with _timed(timings, 'evaluate_seconds'): ev = evaluate_step(result, train, test, schema, cfg)
-    with _timed(timings, 'onnx_seconds'): onnx = export_step(result.model, schema, test, cfg)
-    record = record_step(cfg, schema, plan, result, ev, onnx, timings, fingerprint(cfg.data_path),
-                         (len(train), len(test)))
-    run_dir = save_step(cfg, result.model, record, run_files(ev, onnx, record))
-    written |= {'run': run_dir, 'model card': run_dir/'model_card.md',
-                'latest': cfg.models_dir/'latest'}
+    schema, plan, train, test, split = _prepared(cfg, eda, timings, written)
+    result, ev, guards, model, refit, onnx = _trained(cfg, schema, plan, train, test, split, timings)
+    record = record_step(cfg, schema, plan, result, ev, onnx, timings, fingerprint(cfg.data_path), (len(train), len(test)),
+                         validation_record(split, train, test, cfg.model.cv_folds), guards, refit)
+    run_dir = save_step(cfg, model, record, run_files(ev, onnx, record))
+    written |= {'run': run_dir, 'model card': run_dir/'model_card.md', 'latest': cfg.models_dir/'latest'}
     summary = dict(written=written, run_dir=run_dir, record=record, comparison=result.comparison)
-    if result.selected == 'baseline': log.warning(_BASELINE_WARNING)
-    if predict:
-        summary['predictions'] = sample_predictions(run_dir, test.head(predict), schema, cfg)
+    if predict: summary['predictions'] = sample_predictions(run_dir, test.head(predict), schema, cfg)
     return summary
