@@ -31,19 +31,30 @@ def baseline_guard(metrics:dict, # the saved model's test metrics
             "it has learnt nothing that holds on unseen rows"]
 
 # %% ../nbs/05c_guards.ipynb #f6bbbbed
+def _lead_spread(folds:pd.DataFrame|None, selected:str, rival:str, metric:str) -> float|None:
+    "The standard deviation over folds of the winner's lead on `rival` (None without both per-fold scores)."
+    if folds is None or metric not in getattr(folds, 'columns', []): return None
+    by = folds.pivot_table(index='fold', columns='candidate', values=metric)
+    if selected not in by or rival not in by: return None
+    return float((by[selected] - by[rival]).std(ddof=0))
+
 def margin_guard(comparison:pd.DataFrame, # `TrainResult.comparison`, best first
                  selected:str, # the chosen candidate
                  metric:str, # the selection metric
+                 folds:pd.DataFrame|None=None, # `TrainResult.folds`: per candidate and fold, for paired leads
                 ) -> list[str]:
-    "A warning for each of the runner-up and the baseline that the winner leads by less than its fold spread."
+    "A warning for each of the runner-up and the baseline that the winner leads by less than the lead's spread."
     ok = comparison[comparison[f'{metric}_mean'].notna() & (comparison.failed_folds == 0)].set_index('candidate')
     if selected not in ok.index or len(ok) < 2: return []
-    mean, std = ok.loc[selected, f'{metric}_mean'], ok.loc[selected, f'{metric}_std']
     others = [c for c in ok.index if c != selected]
-    rivals = dict.fromkeys([others[0]] + (['baseline'] if 'baseline' in others else []))
-    return [f"{selected} leads {r} by {abs(mean - ok.loc[r, f'{metric}_mean']):.4g} in cross-validated {metric}, "
-            f"less than its own spread over folds (± {std:.4g}): the choice between them is within noise"
-            for r in rivals if abs(mean - ok.loc[r, f'{metric}_mean']) < std]
+    out = []
+    for r in dict.fromkeys([others[0]] + (['baseline'] if 'baseline' in others else [])):
+        lead = abs(ok.loc[selected, f'{metric}_mean'] - ok.loc[r, f'{metric}_mean'])
+        spread = _lead_spread(folds, selected, r, metric)
+        spread = ok.loc[selected, f'{metric}_std'] if spread is None else spread
+        if lead < spread: out.append(f"{selected} leads {r} by {lead:.4g} in cross-validated {metric}, less than "
+                                     f"that lead's spread over folds (± {spread:.4g}): the choice between them is within noise")
+    return out
 
 # %% ../nbs/05c_guards.ipynb #ec1aff59
 LEAK_SCORE = 0.98  # R² (regression) or balanced accuracy (classification) of one column alone that is suspect
@@ -97,5 +108,5 @@ def run_guards(result, # the `TrainResult` from `fit_and_compare`
         out.append("no candidate beat the Dummy baseline in cross-validation: the saved model predicts without "
                    "looking at the features")
     out += baseline_guard(metrics, baseline, result.metric)
-    out += margin_guard(result.comparison, result.selected, result.metric)
+    out += margin_guard(result.comparison, result.selected, result.metric, result.folds)
     return out + leak_guard(leaks, task)

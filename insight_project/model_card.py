@@ -115,7 +115,7 @@ def _refit_sentence(record:dict) -> str:
 def _guard_lines(record:dict) -> str:
     "The run's warnings as quoted lines for the top of the card (empty when there are none)."
     found = list((record.get('validation') or {}).get('warnings') or []) + list(record.get('guards') or [])
-    return ''.join(f"> **Warning:** {w}\n>\n" for w in found).rstrip('>\n') + ('\n' if found else '')
+    return ''.join(f"> **Warning:** {w}\n>\n" for w in found).rstrip('>\n') + ('\n\n' if found else '')
 
 # %% ../nbs/05b_model_card.ipynb #77f2b142
 def _scope(record:dict) -> str:

@@ -11,7 +11,7 @@ import pandas as pd
 from .schema import Schema
 
 # %% auto #0
-__all__ = ['synthetic_table', 'records_like']
+__all__ = ['synthetic_table', 'records_like', 'drifting_series']
 
 # %% ../nbs/01b_synthetic.ipynb #0633c0e0
 _RECIPE = ('numeric', 'numeric', 'integer', 'low_cat', 'numeric', 'high_cat', 'boolean', 'integer',
@@ -124,3 +124,15 @@ def records_like(schema:Schema, # the model's schema
         if c.nullable: col = col.where(rng.random(rows) >= 0.02, missing)
         out[c.name] = col
     return pd.DataFrame(out)
+
+# %% ../nbs/01b_synthetic.ipynb #1b9d613b
+def drifting_series(days:int=900, # rows, one per day from 2021-01-01
+                    seed:int=0, # the same seed gives the same table
+                   ) -> pd.DataFrame:
+    "A daily table (date, temperature, riders) whose level drifts as a random walk: random rows flatter a model."
+    rng = np.random.default_rng(seed)
+    date = pd.date_range('2021-01-01', periods=days, freq='D')
+    level = np.cumsum(rng.normal(0, 1.5, days))  # known from neighbouring days, not from the past alone
+    temp = 15 + 10 * np.sin(2 * np.pi * (np.arange(days) / 365 - .3)) + rng.normal(0, 3, days)
+    riders = 100 + level + 0.8 * temp + 6 * (date.dayofweek >= 5) + rng.normal(0, 2, days)
+    return pd.DataFrame({'date': date.strftime('%Y-%m-%d'), 'temperature': temp.round(1), 'riders': riders.round(2)})
