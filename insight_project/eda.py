@@ -322,6 +322,15 @@ def _facts(df:pd.DataFrame, schema:Schema, profile:pd.DataFrame, mi:pd.Series) -
                              f"{', '.join(f'`{c}` {v:.3f}' for c, v in mi.iloc[:5].items())}.")
     return facts
 
+# %% ../nbs/02_eda.ipynb #4a5d308f
+def _validation_notes(df:pd.DataFrame, schema:Schema) -> tuple[list[str], list[str]]:
+    "(facts, warnings) on the validation protocol `split.by: auto` would choose for `df`."
+    from insight_project.config import SplitConfig
+    from insight_project.split import choose_split
+    plan = choose_split(df, schema, SplitConfig())
+    fact = [f"Time index: `{plan.column}` ({plan.reason.split(': ', 1)[1]})."] if plan.protocol == 'time' else []
+    return fact, plan.warnings
+
 # %% ../nbs/02_eda.ipynb #08d6c27e
 def eda_summary(df:pd.DataFrame, # the whole table
                 schema:Schema, # its schema
@@ -334,4 +343,6 @@ def eda_summary(df:pd.DataFrame, # the whole table
     t = schema.target
     if t is not None and schema.task == 'classification' and df[t.name].notna().any():
         warnings += _class_warnings(df[t.name])
-    return _facts(df, schema, profile, mi), warnings + _near_duplicates(corr) + _duplicates(df)
+    time_facts, split_warnings = _validation_notes(df, schema)
+    return (_facts(df, schema, profile, mi) + time_facts,
+            warnings + split_warnings + _near_duplicates(corr) + _duplicates(df))
