@@ -48,13 +48,13 @@ def _override(c, encoding:str) -> tuple[str, str]:
 
 # %% ../nbs/03_features.ipynb #89ea8aa8
 def _is_row_index(c, n_rows:int) -> bool:
-    "Whether identifier `c` is a row index: whole numbers min..max, one per row (see `schema`)."
-    return c.min is not None and isinstance(c.min, int) and c.max - c.min + 1 == c.n_unique == n_rows
+    "Whether identifier `c` holds distinct whole numbers, one per row: a row number or a numeric key (see `schema`)."
+    return c.min is not None and isinstance(c.min, int) and c.n_unique == n_rows
 
 def _drop_reason(c, n_rows:int) -> str|None:
     "Why column `c` of the schema is dropped, or None when it can be used."
     if c.kind == 'identifier' and _is_row_index(c, n_rows):
-        return f"row index (consecutive whole numbers {c.min}..{c.max}, one per row): where a row sits, not what it is"
+        return f"row number or key (distinct whole numbers {c.min}..{c.max}, one per row): it says which row, not what it is"
     if c.kind == 'identifier':
         return f"identifier-like ({c.n_unique} distinct values in {n_rows} rows): a per-row label cannot generalise"
     if c.n_unique == 0: return 'all values missing in training'
@@ -83,7 +83,8 @@ def _choose(c, cfg:FeaturesConfig, n_rows:int) -> tuple[str, str]:
     if c.kind in ('numeric', 'integer'): return 'numeric', f"{c.kind}: median-imputed, standardised"
     if c.kind == 'boolean': return 'boolean', 'boolean: 0/1, most frequent value imputed'
     if c.kind == 'datetime': return 'datetime', ('datetime: calendar parts (year, month, day, weekday, day of year, '
-                                                 'week, hour, minute) that vary' + _holiday_note(cfg))
+                                                 'week, hour, minute), season and time of day as cycles, and elapsed '
+                                                 'years, those that vary' + _holiday_note(cfg))
     return _categorical(c, cfg)
 
 # %% ../nbs/03_features.ipynb #dc85f5e9
@@ -132,9 +133,14 @@ def plan_features(schema:Schema, # the training table's schema
 def _calendar_parts(s:pd.Series) -> pd.DataFrame:
     "The calendar parts of each value of `s` (NaN where it is not a date): `DatetimeParts.PARTS`."
     d = pd.to_datetime(s, errors='coerce')
+    season = 2 * np.pi * (d.dt.day_of_year - 1) / 365.25
+    daytime = 2 * np.pi * (d.dt.hour + d.dt.minute / 60) / 24
     return pd.DataFrame({'year': d.dt.year, 'month': d.dt.month, 'day': d.dt.day, 'weekday': d.dt.day_of_week,
                          'dayofyear': d.dt.day_of_year, 'week': d.dt.isocalendar().week.astype('float64'),
-                         'hour': d.dt.hour, 'minute': d.dt.minute}, dtype='float64')
+                         'hour': d.dt.hour, 'minute': d.dt.minute,
+                         'season_sin': np.sin(season), 'season_cos': np.cos(season),
+                         'daytime_sin': np.sin(daytime), 'daytime_cos': np.cos(daytime),
+                         'elapsed': d.dt.year + (d.dt.day_of_year - 1) / 365.25}, dtype='float64')
 
 # %% ../nbs/03_features.ipynb #2ab9657e
 HOLIDAY_YEARS_AHEAD = 10  # years after the last training year whose holidays a model stores
@@ -167,7 +173,8 @@ def _holiday_columns(s:pd.Series, days:np.ndarray) -> np.ndarray:
 # %% ../nbs/03_features.ipynb #05325392
 class DatetimeParts(TransformerMixin, BaseEstimator):
     "Expand datetime columns into the calendar parts that vary in training, and holiday features if asked."
-    PARTS = ('year', 'month', 'day', 'weekday', 'dayofyear', 'week', 'hour', 'minute')
+    PARTS = ('year', 'month', 'day', 'weekday', 'dayofyear', 'week', 'hour', 'minute', 'season_sin', 'season_cos',
+             'daytime_sin', 'daytime_cos', 'elapsed')
     def __init__(self, holidays:str|None=None): self.holidays = holidays  # a country code (`features.holidays`)
     def fit(self, X, y=None):
         X = self._frame(X, list(getattr(X, 'columns', range(np.shape(X)[1]))))

@@ -126,10 +126,13 @@ _ID_NAME_RE = re.compile(r"(^|_)(id|uuid|key)$|^id_|Id$|ID$")
 # %% ../nbs/01a_schema.ipynb #315ffd2b
 _TIME_UNIT_RE = re.compile(r"^(t|time|period|year|yr|month|week|day|date|hour|minute|quarter)s?$", re.I)
 
+_ROW_NAME_RE = re.compile(r"^(rownames|row_?names?|unnamed: ?0|index|idx|x|\.\.\.1|row|row_?(number|num|no))$", re.I)
+
 def _is_row_index(s:pd.Series, values:pd.Series) -> bool:
-    "True when `s` holds distinct consecutive whole numbers, one per row, and is not named as a unit of time."
+    "True when `s` holds distinct whole numbers, one per row, that are consecutive or named as row numbers."
     if len(values) < 20 or len(values) != len(s) or _TIME_UNIT_RE.match(str(s.name)): return False
-    return values.nunique() == len(values) and int(values.max()) - int(values.min()) + 1 == len(values)
+    if values.nunique() != len(values): return False
+    return bool(_ROW_NAME_RE.match(str(s.name))) or int(values.max()) - int(values.min()) + 1 == len(values)
 
 # %% ../nbs/01a_schema.ipynb #c7b4e28e
 def _number_kind(s:pd.Series, values:pd.Series) -> str:
