@@ -11,6 +11,8 @@ import zipfile
 
 import numpy as np
 
+from .config import InsightError
+
 # %% auto #0
 __all__ = ['MODEL_BYTES_LIMIT', 'EXPANSION_SLACK', 'EXPANSION_RATIO', 'MEMBERS_LIMIT', 'ONNX_DOMAINS', 'model_bytes_limit',
            'expanded_limit', 'zip_refusal', 'sklearn_tree_refusal', 'hist_tree_refusal', 'tree_refusal', 'onnx_refusal']
@@ -25,7 +27,7 @@ def model_bytes_limit() -> int:
     "The largest model file in bytes, and the most it may expand to: `INSIGHT_MAX_MODEL_BYTES`, else 2 GiB."
     value = os.environ.get('INSIGHT_MAX_MODEL_BYTES', '').strip()
     if not value: return MODEL_BYTES_LIMIT
-    if not value.isdigit(): raise ValueError(f"INSIGHT_MAX_MODEL_BYTES: {value!r} is not a whole number of bytes")
+    if not value.isdigit(): raise InsightError(f"INSIGHT_MAX_MODEL_BYTES: {value!r} is not a whole number of bytes")
     return int(value)
 
 # %% ../nbs/05c_model_checks.ipynb #1c521a19
