@@ -188,16 +188,39 @@ def _clean_file(path:Path):
         try: nbdev_clean.__wrapped__(fname=str(path))
         finally: sys.stdout = stdout
 
+# %% ../nbs/00b_notebook.ipynb #12697d38
+def _replace_file(path:Path, # the file to replace
+                  text:str, # its whole new content
+                 ):
+    "Replace `path` by `text` atomically: a hidden temporary beside it, flushed to disk, then renamed over it."
+    tmp = path.with_name(f".{path.name}~{os.getpid()}~{os.urandom(4).hex()}.tmp")
+    try:
+        with open(tmp, 'w', encoding='utf-8') as f: f.write(text); f.flush(); os.fsync(f.fileno())
+        if path.exists(): os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True); raise
+
+# %% ../nbs/00b_notebook.ipynb #5175dbc1
+def _clean_in_memory(nb:dict, # a notebook's content, cleaned in place
+                    ):
+    "Clean `nb` as `nbdev_clean` cleans a file, with the settings nbdev reads from the working directory."
+    from nbdev.clean import clean_nb
+    from nbdev.config import get_config
+    cfg = get_config()
+    clean_nb(nb, cfg.clear_all, cfg.get('allowed_metadata_keys').split(), cfg.get('allowed_cell_metadata_keys').split(),
+             cfg.clean_ids)
+
 # %% ../nbs/00b_notebook.ipynb #f993e50d
 def _store_outputs(run:NotebookRun, # a successful run of the notebook at `run.path`
                   ):
-    "Write the run cells' new outputs (less volatile ones) into the notebook atomically, then clean it."
+    "Write the run cells' new outputs (less volatile ones) into the notebook, cleaned first, in one atomic replace."
+    from execnb.nbio import nb2str
     raw = json.loads(run.path.read_text())
     for cell, _ in run.cells:
         raw['cells'][cell.idx_]['outputs'] = drop_volatile(json.loads(json.dumps(cell.outputs)))
-    tmp = run.path.with_name(f'.{run.path.name}.tmp')
-    tmp.write_text(json.dumps(raw, indent=1, ensure_ascii=False) + '\n'); os.replace(tmp, run.path)
-    _clean_file(run.path)
+    _clean_in_memory(raw)
+    _replace_file(run.path, nb2str(raw))
 
 # %% ../nbs/00b_notebook.ipynb #e7980c0e
 def refresh_outputs(path:str|Path, # the notebook to execute in place
