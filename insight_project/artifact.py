@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import hmac
 import importlib
@@ -33,10 +34,11 @@ from .schema import Schema
 from .trust import env_trusted_types, type_refusal
 
 # %% auto #0
-__all__ = ['LEFTOVER_AGE', 'SIGNATURE_FILE', 'ArtifactError', 'new_run_id', 'sha256_file', 'library_versions', 'git_commit',
-           'check_types', 'canonical_skops', 'dump_model', 'temp_prefix', 'is_leftover', 'remove_leftovers',
-           'signing_key', 'sign_run', 'verify_signature', 'point_latest', 'save_run', 'Run', 'resolve_run',
-           'read_record', 'read_bounded', 'load_model_bytes', 'load_run', 'list_runs', 'run_record']
+__all__ = ['LEFTOVER_AGE', 'OWNER_LOCK', 'SIGNATURE_FILE', 'ArtifactError', 'new_run_id', 'sha256_file', 'library_versions',
+           'git_commit', 'check_types', 'canonical_skops', 'dump_model', 'temp_prefix', 'hold_owner_lock',
+           'is_leftover', 'remove_leftovers', 'signing_key', 'sign_run', 'verify_signature', 'point_latest', 'save_run',
+           'Run', 'resolve_run', 'read_record', 'read_bounded', 'load_model_bytes', 'load_run', 'list_runs',
+           'run_record']
 
 # %% ../nbs/06_artifact.ipynb #ce412cad
 class ArtifactError(InsightError):
@@ -138,8 +140,9 @@ def dump_model(model) -> bytes:
 
 # %% ../nbs/06_artifact.ipynb #d93fd723
 LEFTOVER_AGE = 24 * 3600  # seconds after which a temporary is a leftover whoever wrote it
+OWNER_LOCK = '.owner.lock'  # in a temporary run folder: locked (flock) by its writer while it writes
 _TAGGED = re.compile(r'~(\d+)@([^~/]+)~')
-_LEGACY = re.compile(r'^\..+\.[a-z0-9_]{8}(\.tmp)?$')  # tempfile's names, before temporaries were tagged
+_LEGACY = re.compile(r'^\.(.+)\.[a-z0-9_]{8}\.tmp$')  # tempfile's names (`write_atomic`), untagged
 
 # %% ../nbs/06_artifact.ipynb #b3ec7cc8
 def temp_prefix(name:str) -> str:
@@ -154,25 +157,50 @@ def _process_gone(pid:int) -> bool:
     except (PermissionError, OverflowError): return False
     return False
 
+# %% ../nbs/06_artifact.ipynb #85239246
+def hold_owner_lock(folder:Path, # a temporary folder this process is writing
+                   ) -> int:
+    "Create `folder/.owner.lock` and lock it; the lock lasts while the returned descriptor is open (or the process lives)."
+    fd = os.open(folder/OWNER_LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BaseException: os.close(fd); raise
+    return fd
+
+# %% ../nbs/06_artifact.ipynb #704d1cd0
+def _owner_alive(folder:Path) -> bool|None:
+    "Whether a live writer holds `folder`'s owner lock: True, False when it is free, None without a lock file."
+    try: fd = os.open(folder/OWNER_LOCK, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError: return None
+    except OSError: return True  # cannot tell: keep it
+    try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB); return False
+    except OSError: return True
+    finally: os.close(fd)
+
 # %% ../nbs/06_artifact.ipynb #8a22edba
 def is_leftover(path:Path, # a file or folder in a folder a writer writes into
                 max_age:float=LEFTOVER_AGE, # seconds after which any temporary is a leftover
+                legacy:tuple=(), # file names whose untagged temporaries (`.NAME.xxxxxxxx.tmp`) are ours too
                ) -> bool:
-    "Whether the hidden temporary `path` was left by a process now gone (on this host) or is too old."
-    m = _TAGGED.search(path.name)
-    if not path.name.startswith('.') or not (m or _LEGACY.match(path.name)): return False
-    if m and m.group(2) == socket.gethostname() and _process_gone(int(m.group(1))): return True
-    try: return time.time() - path.lstat().st_mtime > max_age
+    "Whether `path` is a temporary one of our writers made and left: its lock free, its process gone, or too old."
+    m, old = _TAGGED.search(path.name), _LEGACY.match(path.name)
+    if not path.name.startswith('.') or not (m or (old and old.group(1) in legacy)): return False
+    folder = path.is_dir() and not path.is_symlink()
+    alive = _owner_alive(path) if folder else None
+    if alive is not None: return not alive
+    try: age = time.time() - path.lstat().st_mtime
     except OSError: return False
+    here = m and m.group(2) == socket.gethostname() and _process_gone(int(m.group(1)))
+    return bool(here and (not folder or age > 60)) or age > max_age  # a folder not yet locked: a minute's grace
 
 # %% ../nbs/06_artifact.ipynb #7cf91653
 def remove_leftovers(folder:str|Path, # the folder a writer is about to write into
                      pattern:str='.*', # which hidden names to consider
+                     legacy:tuple=(), # file names whose untagged temporaries count as ours (`is_leftover`)
                     ) -> list[Path]:
     "Remove the temporaries killed processes left in `folder`; the ones removed."
     removed = []
     for p in sorted(Path(folder).glob(pattern)) if Path(folder).is_dir() else []:
-        if not is_leftover(p): continue
+        if not is_leftover(p, legacy=legacy): continue
         if p.is_dir() and not p.is_symlink(): shutil.rmtree(p, ignore_errors=True)
         else: p.unlink(missing_ok=True)
         removed.append(p)
@@ -275,7 +303,7 @@ def _new_run_folder(models_dir:Path, run_id:str) -> Path:
         raise ArtifactError(f"{run_id!r}: a run id may not start with '.' or hold '/'")
     if final.exists(): raise ArtifactError(f"{final}: a run with this id already exists")
     signing_key()  # a bad key fails before any work
-    models_dir.mkdir(parents=True, exist_ok=True); remove_leftovers(models_dir)
+    models_dir.mkdir(parents=True, exist_ok=True); remove_leftovers(models_dir, legacy=('latest',))
     return Path(tempfile.mkdtemp(dir=models_dir, prefix=temp_prefix(run_id)))
 
 # %% ../nbs/06_artifact.ipynb #d50d73b0
@@ -292,6 +320,16 @@ def _write_run(tmp:Path, run_id:str, model, record:dict, files:dict|None) -> dic
     sign_run(tmp, record)
     return record
 
+# %% ../nbs/06_artifact.ipynb #00cc6db8
+def _check_complete(tmp:Path, record:dict, files:dict|None):
+    "`ArtifactError` unless every file of the run written in `tmp` is still there, so only complete runs publish."
+    names = ['model.skops', 'run.json', *(['config.yaml'] if 'config' in record else []), *(files or {}),
+             *([SIGNATURE_FILE] if signing_key() else [])]
+    missing = [n for n in names if not (tmp/n).exists()]
+    if missing or not (tmp/OWNER_LOCK).is_file():
+        raise ArtifactError(f"{tmp}: {', '.join(missing) or OWNER_LOCK} removed while the run was being written "
+                            "(another process cleaning the folder?); the run was not published")
+
 # %% ../nbs/06_artifact.ipynb #e944e02c
 def save_run(models_dir:str|Path, # the folder holding all runs
              model, # the fitted pipeline
@@ -302,13 +340,15 @@ def save_run(models_dir:str|Path, # the folder holding all runs
             ) -> Path:
     "Write a complete run folder atomically (signed when `INSIGHT_SIGNING_KEY` is set); its path."
     models_dir = Path(models_dir); run_id = run_id or new_run_id()
-    tmp = _new_run_folder(models_dir, run_id)
+    tmp = _new_run_folder(models_dir, run_id); lock = hold_owner_lock(tmp)
     try:
-        _write_run(tmp, run_id, model, record, files)
+        written = _write_run(tmp, run_id, model, record, files)
+        _check_complete(tmp, written, files)
         os.chmod(tmp, file_mode(folder=True))  # mkdtemp makes 0700: a server running as another user needs more
-        os.rename(tmp, models_dir/run_id)
+        os.rename(tmp, models_dir/run_id); (models_dir/run_id/OWNER_LOCK).unlink(missing_ok=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True); raise
+    finally: os.close(lock)
     if set_latest: point_latest(models_dir, run_id)
     return models_dir/run_id
 

@@ -97,7 +97,7 @@ def _remove_leftovers_for(*paths:Path):
     "Remove what killed writers of `paths` left in their folders: tagged temporaries, untagged ones of these names."
     for folder in {p.parent for p in paths}:
         remove_leftovers(folder, '.*~*@*~*.tmp')
-        for p in paths: remove_leftovers(folder, f".{glob.escape(p.name)}.*.tmp")
+        for p in paths: remove_leftovers(folder, f".{glob.escape(p.name)}.*.tmp", legacy=(p.name,))
 
 # %% ../nbs/06c_batch.ipynb #a49127b8
 def _cannot_write(path:Path, e:OSError) -> DataError:
