@@ -21,7 +21,7 @@ from .config import InsightError
 from .console import user_errors
 
 # %% auto #0
-__all__ = ['fixed_display', 'markdown_table', 'text_outputs', 'drop_volatile', 'NotebookRun', 'execute_notebook',
+__all__ = ['fixed_display', 'markdown_text', 'markdown_table', 'text_outputs', 'drop_volatile', 'NotebookRun', 'execute_notebook',
            'output_differences', 'NotebookError', 'refresh_outputs', 'read_settings_file', 'project_settings',
            'check_notebook', 'pytest_collect_file', 'clean_on_save', 'outputs_main']
 
@@ -39,12 +39,25 @@ def fixed_display(width:int=100, # characters per line of a DataFrame's text
         if 'IPython' in sys.modules and sys.modules['IPython'].get_ipython(): set_matplotlib_formats('retina')
     except ImportError: pass
 
+# %% ../nbs/00b_notebook.ipynb #7520789f
+def markdown_text(text:str, # Markdown whose values came from data (column names, categories, classes)
+                 ) -> str:
+    "`text` with `<`, `>` and `&` escaped outside its code spans (which Markdown shows literally), so no HTML runs."
+    import html
+    out = []
+    for line in text.split('\n'):
+        parts = line.split('`')
+        closed = len(parts) % 2  # an odd count of backticks leaves the last span open: not code
+        out.append('`'.join(p if i % 2 and (closed or i < len(parts) - 1) else html.escape(p, quote=False)
+                            for i, p in enumerate(parts)))
+    return '\n'.join(out)
+
 # %% ../nbs/00b_notebook.ipynb #a9257346
 def markdown_table(df, # a DataFrame
                    index:bool=False, # also show the index, as the first column (headed by its name)
                   ) -> str:
-    "`df` as a Markdown table; a `|` in a value is escaped and a line break becomes a space."
-    cell = lambda v: str(v).replace('|', '\\|').replace('\n', ' ')
+    "`df` as a Markdown table; a `|` in a value is escaped, a line break becomes a space, HTML is shown as text."
+    cell = lambda v: markdown_text(str(v).replace('|', '\\|').replace('\n', ' '))
     head = ([df.index.name or ''] if index else []) + [str(c) for c in df.columns]
     rows = [([i] if index else []) + list(row) for i, row in zip(df.index, df.itertuples(index=False))]
     lines = ['| ' + ' | '.join(map(cell, head)) + ' |', '|' + '---|' * len(head)]
