@@ -204,6 +204,7 @@ def _conform(self:Predictor, data, source:str='input', row_offset:int=0, fast:tu
         fast = self._conform_fast(records, source, row_offset, fast)
         if fast is not None: return fast
         frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+        if records and len(frame) == 0: frame = pd.DataFrame(index=range(len(records)))  # [{}]: records, no columns
     if len(frame) == 0:
         none = Issue(None, '(records)', 'no records to predict', 'at least one record')
         raise SchemaValidationError([none], source=source)
@@ -345,6 +346,9 @@ def _json_record(text:str) -> dict:
     try: record = json.loads(text)
     except json.JSONDecodeError as e:
         raise InsightError(f"--record: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}") from None
+    except RecursionError: raise InsightError("--record: invalid JSON: nested too deeply") from None
+    except ValueError as e:  # a whole number of more than 4,300 digits
+        raise InsightError(f"--record: a number beyond the float range (±1.8e308): {str(e).split(':')[-1].split(';')[0].strip()}") from None
     if not isinstance(record, dict):
         kind = type(record).__name__.replace('NoneType', 'null')
         raise InsightError(f"--record: expected a JSON object of column: value, got a JSON {kind}")
