@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from fastcore.script import call_parse
 
-from .config import InsightError
+from .config import InsightError, log
 from .console import user_errors
 
 # %% auto #0
@@ -352,7 +352,13 @@ def clean_on_save(model:dict, # the notebook model Jupyter is about to save
                   **kwargs):
     "A Jupyter `pre_save_hook`: clean as `nbdev_clean` does, then drop stderr and widget outputs."
     settings = _hook_settings(model, path, contents_manager)
-    if settings is not None: _clean_saved(model['content'], settings)
+    if settings is None: return
+    content = copy.deepcopy(model['content'])
+    try: _clean_saved(content, settings)
+    except Exception as e:  # cells not a list, an output without output_type, metadata null, ...: save it as it is
+        text = str(e).strip().splitlines()[0][:200] if str(e).strip() else ''
+        log.warning(f"{path}: saved without cleaning: not a well-formed notebook ({type(e).__name__}: {text})"); return
+    model['content'].clear(); model['content'].update(content)
 
 # %% ../nbs/00b_notebook.ipynb #cd02a614
 def _notebook_paths(notebooks:str|None, # notebook paths separated by spaces, or None for all
