@@ -210,6 +210,7 @@ def _numbers_of(s:pd.Series) -> tuple[pd.Series, pd.Series]|None:
     if pd.api.types.is_float_dtype(s): return s, s
     if not is_text(s) or isinstance(s.dtype, pd.CategoricalDtype): return None
     values = s.dropna()
+    values = values[values.map(lambda v: not (isinstance(v, str) and not v.strip()))]  # '' where a parse fell back
     if not len(values): return None
     numbers, wrong = as_number(values)
     return None if wrong.any() else (values, numbers)  # text values: a categorical column
