@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import hmac
 import importlib
@@ -28,14 +29,16 @@ from typing import Callable
 from .config import InsightError, log, resolve_latest
 from .data import file_mode, write_atomic  # the project's one atomic writer
 from .features import fitted_plan
+from .model_checks import model_bytes_limit, tree_refusal, zip_refusal
 from .schema import Schema
 from .trust import env_trusted_types, type_refusal
 
 # %% auto #0
-__all__ = ['LEFTOVER_AGE', 'SIGNATURE_FILE', 'ArtifactError', 'new_run_id', 'sha256_file', 'library_versions', 'git_commit',
-           'check_types', 'canonical_skops', 'dump_model', 'temp_prefix', 'is_leftover', 'remove_leftovers',
-           'signing_key', 'sign_run', 'verify_signature', 'point_latest', 'save_run', 'Run', 'resolve_run',
-           'read_record', 'load_run', 'list_runs', 'run_record']
+__all__ = ['LEFTOVER_AGE', 'OWNER_LOCK', 'SIGNATURE_FILE', 'ArtifactError', 'new_run_id', 'sha256_file', 'library_versions',
+           'git_commit', 'check_types', 'canonical_skops', 'dump_model', 'temp_prefix', 'hold_owner_lock',
+           'is_leftover', 'remove_leftovers', 'signing_key', 'sign_run', 'verify_signature', 'point_latest', 'save_run',
+           'Run', 'resolve_run', 'read_record', 'read_bounded', 'load_model_bytes', 'load_run', 'list_runs',
+           'run_record']
 
 # %% ../nbs/06_artifact.ipynb #ce412cad
 class ArtifactError(InsightError):
@@ -137,8 +140,9 @@ def dump_model(model) -> bytes:
 
 # %% ../nbs/06_artifact.ipynb #d93fd723
 LEFTOVER_AGE = 24 * 3600  # seconds after which a temporary is a leftover whoever wrote it
+OWNER_LOCK = '.owner.lock'  # in a temporary run folder: locked (flock) by its writer while it writes
 _TAGGED = re.compile(r'~(\d+)@([^~/]+)~')
-_LEGACY = re.compile(r'^\..+\.[a-z0-9_]{8}(\.tmp)?$')  # tempfile's names, before temporaries were tagged
+_LEGACY = re.compile(r'^\.(.+)\.[a-z0-9_]{8}\.tmp$')  # tempfile's names (`write_atomic`), untagged
 
 # %% ../nbs/06_artifact.ipynb #b3ec7cc8
 def temp_prefix(name:str) -> str:
@@ -153,25 +157,50 @@ def _process_gone(pid:int) -> bool:
     except (PermissionError, OverflowError): return False
     return False
 
+# %% ../nbs/06_artifact.ipynb #85239246
+def hold_owner_lock(folder:Path, # a temporary folder this process is writing
+                   ) -> int:
+    "Create `folder/.owner.lock` and lock it; the lock lasts while the returned descriptor is open (or the process lives)."
+    fd = os.open(folder/OWNER_LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BaseException: os.close(fd); raise
+    return fd
+
+# %% ../nbs/06_artifact.ipynb #704d1cd0
+def _owner_alive(folder:Path) -> bool|None:
+    "Whether a live writer holds `folder`'s owner lock: True, False when it is free, None without a lock file."
+    try: fd = os.open(folder/OWNER_LOCK, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError: return None
+    except OSError: return True  # cannot tell: keep it
+    try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB); return False
+    except OSError: return True
+    finally: os.close(fd)
+
 # %% ../nbs/06_artifact.ipynb #8a22edba
 def is_leftover(path:Path, # a file or folder in a folder a writer writes into
                 max_age:float=LEFTOVER_AGE, # seconds after which any temporary is a leftover
+                legacy:tuple=(), # file names whose untagged temporaries (`.NAME.xxxxxxxx.tmp`) are ours too
                ) -> bool:
-    "Whether the hidden temporary `path` was left by a process now gone (on this host) or is too old."
-    m = _TAGGED.search(path.name)
-    if not path.name.startswith('.') or not (m or _LEGACY.match(path.name)): return False
-    if m and m.group(2) == socket.gethostname() and _process_gone(int(m.group(1))): return True
-    try: return time.time() - path.lstat().st_mtime > max_age
+    "Whether `path` is a temporary one of our writers made and left: its lock free, its process gone, or too old."
+    m, old = _TAGGED.search(path.name), _LEGACY.match(path.name)
+    if not path.name.startswith('.') or not (m or (old and old.group(1) in legacy)): return False
+    folder = path.is_dir() and not path.is_symlink()
+    alive = _owner_alive(path) if folder else None
+    if alive is not None: return not alive
+    try: age = time.time() - path.lstat().st_mtime
     except OSError: return False
+    here = m and m.group(2) == socket.gethostname() and _process_gone(int(m.group(1)))
+    return bool(here and (not folder or age > 60)) or age > max_age  # a folder not yet locked: a minute's grace
 
 # %% ../nbs/06_artifact.ipynb #7cf91653
 def remove_leftovers(folder:str|Path, # the folder a writer is about to write into
                      pattern:str='.*', # which hidden names to consider
+                     legacy:tuple=(), # file names whose untagged temporaries count as ours (`is_leftover`)
                     ) -> list[Path]:
     "Remove the temporaries killed processes left in `folder`; the ones removed."
     removed = []
     for p in sorted(Path(folder).glob(pattern)) if Path(folder).is_dir() else []:
-        if not is_leftover(p): continue
+        if not is_leftover(p, legacy=legacy): continue
         if p.is_dir() and not p.is_symlink(): shutil.rmtree(p, ignore_errors=True)
         else: p.unlink(missing_ok=True)
         removed.append(p)
@@ -228,6 +257,7 @@ def _read_signature(p:Path) -> tuple[dict, str]:
 # %% ../nbs/06_artifact.ipynb #f60bbbbd
 def verify_signature(run_dir:str|Path, # a run folder
                      record:dict, # its run.json
+                     digests:dict|None=None, # file name -> sha256 of the bytes the caller read (and will use)
                     ):
     "With `INSIGHT_SIGNING_KEY` set, `ArtifactError` unless the run is signed with it, unchanged since."
     key = signing_key()
@@ -242,7 +272,8 @@ def verify_signature(run_dir:str|Path, # a run folder
     for name in sorted(set(files) | set(_signed_names(Path(run_dir), record))):
         f = Path(run_dir)/name
         if name not in files: raise ArtifactError(f"{f}: not covered by {p}; refusing the run")
-        if not f.is_file() or sha256_file(f) != files[name]:
+        actual = (digests or {}).get(name) or (sha256_file(f) if f.is_file() else None)
+        if actual != files[name]:
             raise ArtifactError(f"{f}: changed since the run was signed ({p}); refusing it")
 
 # %% ../nbs/06_artifact.ipynb #2551a9d3
@@ -272,7 +303,7 @@ def _new_run_folder(models_dir:Path, run_id:str) -> Path:
         raise ArtifactError(f"{run_id!r}: a run id may not start with '.' or hold '/'")
     if final.exists(): raise ArtifactError(f"{final}: a run with this id already exists")
     signing_key()  # a bad key fails before any work
-    models_dir.mkdir(parents=True, exist_ok=True); remove_leftovers(models_dir)
+    models_dir.mkdir(parents=True, exist_ok=True); remove_leftovers(models_dir, legacy=('latest',))
     return Path(tempfile.mkdtemp(dir=models_dir, prefix=temp_prefix(run_id)))
 
 # %% ../nbs/06_artifact.ipynb #d50d73b0
@@ -289,6 +320,16 @@ def _write_run(tmp:Path, run_id:str, model, record:dict, files:dict|None) -> dic
     sign_run(tmp, record)
     return record
 
+# %% ../nbs/06_artifact.ipynb #00cc6db8
+def _check_complete(tmp:Path, record:dict, files:dict|None):
+    "`ArtifactError` unless every file of the run written in `tmp` is still there, so only complete runs publish."
+    names = ['model.skops', 'run.json', *(['config.yaml'] if 'config' in record else []), *(files or {}),
+             *([SIGNATURE_FILE] if signing_key() else [])]
+    missing = [n for n in names if not (tmp/n).exists()]
+    if missing or not (tmp/OWNER_LOCK).is_file():
+        raise ArtifactError(f"{tmp}: {', '.join(missing) or OWNER_LOCK} removed while the run was being written "
+                            "(another process cleaning the folder?); the run was not published")
+
 # %% ../nbs/06_artifact.ipynb #e944e02c
 def save_run(models_dir:str|Path, # the folder holding all runs
              model, # the fitted pipeline
@@ -299,13 +340,15 @@ def save_run(models_dir:str|Path, # the folder holding all runs
             ) -> Path:
     "Write a complete run folder atomically (signed when `INSIGHT_SIGNING_KEY` is set); its path."
     models_dir = Path(models_dir); run_id = run_id or new_run_id()
-    tmp = _new_run_folder(models_dir, run_id)
+    tmp = _new_run_folder(models_dir, run_id); lock = hold_owner_lock(tmp)
     try:
-        _write_run(tmp, run_id, model, record, files)
+        written = _write_run(tmp, run_id, model, record, files)
+        _check_complete(tmp, written, files)
         os.chmod(tmp, file_mode(folder=True))  # mkdtemp makes 0700: a server running as another user needs more
-        os.rename(tmp, models_dir/run_id)
+        os.rename(tmp, models_dir/run_id); (models_dir/run_id/OWNER_LOCK).unlink(missing_ok=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True); raise
+    finally: os.close(lock)
     if set_latest: point_latest(models_dir, run_id)
     return models_dir/run_id
 
@@ -326,19 +369,44 @@ def _is_run(folder:Path) -> bool:
     "Whether `folder` is a run: not hidden, with a run.json."
     return not folder.name.startswith('.') and (folder/'run.json').is_file()
 
+# %% ../nbs/06_artifact.ipynb #c68e5c00
+def _plain_name(name:str) -> bool:
+    "Whether `name` is a plain entry name: not empty, not hidden, no separator, no NUL."
+    return bool(name) and not name.startswith('.') and not any(c in name for c in '/\\\0') and len(name) <= 255
+
+# %% ../nbs/06_artifact.ipynb #5002ce92
+def _pointed_run(models_dir:Path) -> str:
+    "The run id `models_dir/latest` names (a file holding it, or a link to it); `ArtifactError` if it leaves the folder."
+    latest = models_dir/'latest'
+    if latest.is_symlink():
+        target = (models_dir/os.readlink(latest)).resolve()
+        named = target.name if target.parent == models_dir.resolve() else os.readlink(latest)
+    elif latest.is_file():
+        with open(latest, 'rb') as f: named = f.read(4096).decode('utf-8', 'replace').strip()
+    else: raise ArtifactError(f"{models_dir}: no runs yet (no 'latest' pointer); train one with insight_train or insight_run")
+    if not _plain_name(named):
+        raise ArtifactError(f"{latest}: names {named!r}, not a run in {models_dir}; a pointer names a folder beside it")
+    return named
+
+# %% ../nbs/06_artifact.ipynb #4c6c9e1b
+def _beside(models_dir:Path, name:str) -> Path:
+    "`models_dir/name`; `ArtifactError` if it is a symbolic link to somewhere outside `models_dir`."
+    candidate = models_dir/name
+    if candidate.is_symlink() and candidate.resolve().parent != models_dir.resolve():
+        raise ArtifactError(f"{candidate}: a symbolic link to {candidate.resolve()}, outside {models_dir}; refusing it")
+    return candidate
+
 # %% ../nbs/06_artifact.ipynb #0ea65efc
 def resolve_run(ref:str|Path, # 'latest', a run id, or a path to a run folder
                 models_dir:str|Path='models', # where runs live
                ) -> Path:
     "The folder of the run `ref` names; `ArtifactError` listing the runs there are if none matches."
     models_dir = Path(models_dir); ref = str(ref)
-    if Path(ref).name == 'latest' and Path(ref).is_file(): models_dir, ref = Path(ref).parent, 'latest'
-    if ref == 'latest':
-        latest = models_dir/'latest'
-        if not latest.is_file(): raise ArtifactError(f"{models_dir}: no runs yet (no 'latest' pointer); "
-                                                     "train one with insight_train or insight_run")
-        ref = latest.read_text().strip()
-    for candidate in (resolve_latest(ref), models_dir/ref):
+    if Path(ref).name == 'latest' and (Path(ref).is_file() or Path(ref).is_symlink()):
+        models_dir, ref = Path(ref).parent, 'latest'
+    if ref == 'latest': ref = _pointed_run(models_dir); candidates = [_beside(models_dir, ref)]
+    else: candidates = [resolve_latest(ref)] + ([_beside(models_dir, ref)] if _plain_name(ref) else [models_dir/ref])
+    for candidate in candidates:
         if _is_run(candidate): return candidate
     known = [p.parent.name for p in sorted(models_dir.glob('*/run.json')) if _is_run(p.parent)]
     there = f"; runs there: {', '.join(known[-10:])}" if known else '; there are no runs yet'
@@ -365,34 +433,71 @@ def _check_record(p:Path, record) -> dict:
     return record
 
 # %% ../nbs/06_artifact.ipynb #f3c58dfd
-def read_record(run_dir:str|Path) -> dict:
+def read_record(run_dir:str|Path, # a run folder
+                raw:bytes|None=None, # its run.json's bytes, when already read
+               ) -> dict:
     "The run.json of a run folder; `ArtifactError` if missing, corrupt, or lacking what loading needs."
     p = Path(run_dir)/'run.json'
-    try: return _check_record(p, json.loads(p.read_text()))
+    try: return _check_record(p, json.loads(p.read_bytes() if raw is None else raw))
     except FileNotFoundError:
         raise ArtifactError(f"{p}: missing; {run_dir} is not a complete run") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise ArtifactError(f"{p}: corrupt ({e})") from None
+    except RecursionError: raise ArtifactError(f"{p}: corrupt (nested too deeply)") from None
+
+# %% ../nbs/06_artifact.ipynb #d74deabe
+def read_bounded(path:Path, # a file of a run
+                 limit:int|None=None, # the most bytes it may have (default `model_bytes_limit()`)
+                ) -> bytes:
+    "The bytes of the file at `path`, read once; `ArtifactError` if missing or larger than `limit`."
+    limit = model_bytes_limit() if limit is None else limit
+    try:
+        with open(path, 'rb') as f: data = f.read(min(os.fstat(f.fileno()).st_size, limit) + 1)  # no 2 GiB buffer
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError): raise ArtifactError(f"{path}: missing") from None
+    if len(data) > limit:
+        raise ArtifactError(f"{path}: larger than {limit:,} bytes, the most a run file may have "
+                            "(INSIGHT_MAX_MODEL_BYTES); refusing it")
+    return data
+
+# %% ../nbs/06_artifact.ipynb #07fb8a64
+def _why(e:Exception) -> str:
+    "An exception as one short line: its type and the first line of its message."
+    text = str(e).strip()
+    return f"{type(e).__name__}: {text.splitlines()[0][:200]}" if text else type(e).__name__
+
+# %% ../nbs/06_artifact.ipynb #ba173613
+def load_model_bytes(data:bytes, # a skops file's bytes, already verified
+                     source:Path, # the file they were read from, for messages
+                     trusted:list[str]=(), # types or packages the operator trusts beyond the code's
+                    ):
+    "The model in `data`, built only after its expanded size and types are checked, and returned after its trees are."
+    why = zip_refusal(data)
+    if why: raise ArtifactError(f"{source}: refusing to load it: {why}")
+    from skops.io import get_untrusted_types, loads  # after the check: importing skops takes a second or two
+    try: untrusted = get_untrusted_types(data=data)
+    except Exception as e: raise ArtifactError(f"{source}: not a readable skops file ({_why(e)})") from None
+    check_types(untrusted, trusted, source=str(source))
+    try: model = loads(data, trusted=untrusted)
+    except Exception as e: raise ArtifactError(f"{source}: not a loadable skops file ({_why(e)})") from None
+    why = tree_refusal(model)
+    if why: raise ArtifactError(f"{source}: refusing to predict with it: {why}")
+    return model
 
 # %% ../nbs/06_artifact.ipynb #63bbb19e
 def load_run(ref:str|Path='latest', # 'latest', a run id, or a path to a run folder
              models_dir:str|Path='models', # where runs live
              trusted_types:list[str]=(), # types or packages the operator trusts beyond the code's
             ) -> Run:
-    "Load a run after verifying its signature (with a key set), its model file's sha256 and types."
-    from skops.io import get_untrusted_types, load
-    path = resolve_run(ref, models_dir); record = read_record(path)
+    "Load a run after verifying its signature (with a key set), its model file's sha256, size, types and trees."
+    path = resolve_run(ref, models_dir)
+    raw = read_bounded(path/'run.json'); record = read_record(path, raw)
     model_file = path/record.get('model_file', 'model.skops')
-    if not model_file.is_file(): raise ArtifactError(f"{model_file}: missing")
-    verify_signature(path, record)
-    if sha256_file(model_file) != record.get('model_sha256'):
+    data = read_bounded(model_file); digest = hashlib.sha256(data).hexdigest()
+    verify_signature(path, record, {'run.json': hashlib.sha256(raw).hexdigest(), model_file.name: digest})
+    if digest != record.get('model_sha256'):
         raise ArtifactError(f"{model_file}: sha256 does not match run.json: the file was modified or "
                             "corrupted after saving; retrain or restore it")
-    try: untrusted = get_untrusted_types(file=model_file)
-    except Exception as e:
-        raise ArtifactError(f"{model_file}: not a readable skops file ({e})") from None
-    check_types(untrusted, [*trusted_types, *env_trusted_types()], source=str(model_file))
-    return Run(path, record, load(model_file, trusted=untrusted))
+    return Run(path, record, load_model_bytes(data, model_file, [*trusted_types, *env_trusted_types()]))
 
 # %% ../nbs/06_artifact.ipynb #a126aad1
 def _run_row(r:dict, folder:str, latest:str|None) -> dict:

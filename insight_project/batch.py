@@ -22,7 +22,8 @@ from .artifact import remove_leftovers, temp_prefix
 from .data import DataError, count_rows, file_mode, iter_table, table_format
 
 # %% auto #0
-__all__ = ['FileResult', 'input_files', 'default_output', 'escape_cell', 'error_rows', 'ChunkResult', 'stream_table']
+__all__ = ['FileResult', 'input_files', 'default_output', 'escape_cell', 'spreadsheet_safe', 'error_rows', 'ChunkResult',
+           'stream_table']
 
 # %% ../nbs/06c_batch.ipynb #023ed2eb
 class FileResult(NamedTuple):
@@ -97,7 +98,7 @@ def _remove_leftovers_for(*paths:Path):
     "Remove what killed writers of `paths` left in their folders: tagged temporaries, untagged ones of these names."
     for folder in {p.parent for p in paths}:
         remove_leftovers(folder, '.*~*@*~*.tmp')
-        for p in paths: remove_leftovers(folder, f".{glob.escape(p.name)}.*.tmp")
+        for p in paths: remove_leftovers(folder, f".{glob.escape(p.name)}.*.tmp", legacy=(p.name,))
 
 # %% ../nbs/06c_batch.ipynb #a49127b8
 def _cannot_write(path:Path, e:OSError) -> DataError:
@@ -105,6 +106,31 @@ def _cannot_write(path:Path, e:OSError) -> DataError:
     reason = os.strerror(e.errno) if e.errno else str(e).strip().splitlines()[0]
     also = f" ({e.filename})" if e.filename and str(e.filename) != str(path) else ''
     return DataError(f"{path}: cannot write: {reason}{also}")
+
+# %% ../nbs/06c_batch.ipynb #41ab9b48
+_FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
+
+def escape_cell(value:str) -> str:
+    "`value` with a leading `'` if a spreadsheet would run it: it starts with = + @ tab CR, or - and is not a number."
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START): return value
+    if value[0] == '-':
+        try: float(value); return value
+        except ValueError: pass
+    return "'" + value
+
+# %% ../nbs/06c_batch.ipynb #f68de705
+def _escaped_column(values:pd.Series) -> pd.Series:
+    "`values` with every text cell that starts like a formula escaped (`escape_cell`); numbers as they are."
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values): return values
+    risky = values.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START)).astype(bool)
+    return values.astype(object).where(~risky, values[risky].map(escape_cell)) if risky.any() else values
+
+# %% ../nbs/06c_batch.ipynb #f167f3be
+def spreadsheet_safe(frame:pd.DataFrame) -> pd.DataFrame:
+    "`frame` with its text cells and column names escaped for spreadsheets: what every CSV we write holds."
+    out = pd.DataFrame({i: _escaped_column(frame.iloc[:, i]) for i in range(frame.shape[1])}, index=frame.index)
+    out.columns = [escape_cell(c) if isinstance(c, str) else c for c in frame.columns]
+    return out
 
 # %% ../nbs/06c_batch.ipynb #600f5775
 class _TableWriter:
@@ -140,9 +166,9 @@ def _open(self:_TableWriter, schema):
 # %% ../nbs/06c_batch.ipynb #c88c592d
 @patch
 def write(self:_TableWriter, frame:pd.DataFrame):
-    "Append `frame`."
+    "Append `frame` (escaped for spreadsheets in a CSV)."
     import pyarrow as pa
-    table = _arrow_table(frame)
+    table = _arrow_table(spreadsheet_safe(frame) if self.fmt == 'csv' else frame)
     try:
         if self._out is None: self._open(table.schema)
         else:
@@ -168,17 +194,6 @@ def abort(self:_TableWriter):
     "Close after a failure, ignoring a second one: the file is about to be removed."
     try: self.close()
     except Exception: pass
-
-# %% ../nbs/06c_batch.ipynb #41ab9b48
-_FORMULA_START = ('=', '+', '-', '@', '\t', '\r')
-
-def escape_cell(value:str) -> str:
-    "`value` with a leading `'` if a spreadsheet would run it: it starts with = + @ tab CR, or - and is not a number."
-    if not isinstance(value, str) or not value.startswith(_FORMULA_START): return value
-    if value[0] == '-':
-        try: float(value); return value
-        except ValueError: pass
-    return "'" + value
 
 # %% ../nbs/06c_batch.ipynb #d563eff7
 def _cell_text(v) -> str|None:

@@ -56,6 +56,22 @@ def _csv_options(path:Path, read_options:dict|None) -> dict:
     if path.suffix.lower() == '.tsv' and 'sep' not in opts: opts['sep'] = '\t'
     return opts
 
+# %% ../nbs/01_data.ipynb #3b2e12bd
+def _bad_utf8_at(path:Path) -> tuple[int, int]|None:
+    "(byte offset, line) of the first byte of `path` that is not UTF-8, or None: pandas reports it within a chunk."
+    import codecs
+    decoder, fed, lines = codecs.getincrementaldecoder('utf-8')(), 0, 0
+    try:
+        with open(path, 'rb') as f:
+            for block in iter(lambda: f.read(1 << 20), b''):
+                pending = decoder.getstate()[0]
+                try: decoder.decode(block)
+                except UnicodeDecodeError as e:
+                    return fed - len(pending) + e.start, lines + block[:max(0, e.start - len(pending))].count(b'\n') + 1
+                fed, lines = fed + len(block), lines + block.count(b'\n')
+    except OSError: return None
+    return None
+
 # %% ../nbs/01_data.ipynb #a1f97555
 _LINE_RE = re.compile(r"line (\d+)")
 
@@ -65,8 +81,9 @@ def _reading_error(path:Path, e:Exception) -> DataError:
     if isinstance(e, pd.errors.EmptyDataError):
         return DataError(f"{path}: no columns to read (the file is empty or blank)")
     if isinstance(e, UnicodeDecodeError):
-        return DataError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start}); "
-                         "set the encoding, e.g. data.read_options.encoding: latin-1")
+        at = _bad_utf8_at(path) if e.encoding.replace('-', '').lower() == 'utf8' else None
+        where = f"{path}:{at[1]}: not UTF-8 text ({e.reason} at byte {at[0]}" if at else f"{path}: not UTF-8 text ({e.reason} at byte {e.start}"
+        return DataError(f"{where}); set the encoding, e.g. data.read_options.encoding: latin-1")
     m = _LINE_RE.search(msg)
     return DataError(f"{path}{':' + m.group(1) if m else ''}: cannot parse: {msg}")
 
@@ -139,6 +156,8 @@ def _to_float(v) -> float:
     except ValueError: return math.nan
 
 # %% ../nbs/01_data.ipynb #cdd04ac5
+_WHOLE = re.compile(r'\s*[+-]?\d+\s*')  # a whole number as written
+
 def as_number(s:pd.Series) -> tuple[pd.Series, np.ndarray]:
     "(float values, mask of values that were present but not numbers); true/false is not a number."
     if pd.api.types.is_bool_dtype(s): return pd.Series(np.nan, index=s.index), s.notna().to_numpy()
@@ -149,7 +168,13 @@ def as_number(s:pd.Series) -> tuple[pd.Series, np.ndarray]:
     try: as_num = pd.to_numeric(plain, errors='coerce')
     except OverflowError:  # a Python int beyond the float range: one value at a time (±inf)
         as_num = pd.Series([_to_float(v) for v in s], index=s.index, dtype='float64')
-    return as_num.astype('float64'), present & as_num.isna().to_numpy()
+    as_num, wrong = as_num.astype('float64'), present & as_num.isna().to_numpy()
+    if wrong.any():  # whole numbers too long for int() (over 4,300 digits) are beyond the float range, not text
+        long = s[wrong].map(lambda v: isinstance(v, str) and _WHOLE.fullmatch(v) is not None).to_numpy(bool)
+        picked = np.flatnonzero(wrong)[long]
+        as_num.iloc[picked] = [-math.inf if s.iloc[i].strip().startswith('-') else math.inf for i in picked]
+        wrong[picked] = False
+    return as_num, wrong
 
 # %% ../nbs/01_data.ipynb #5caeda93
 def describe_not_finite(v) -> str:
@@ -185,6 +210,7 @@ def _numbers_of(s:pd.Series) -> tuple[pd.Series, pd.Series]|None:
     if pd.api.types.is_float_dtype(s): return s, s
     if not is_text(s) or isinstance(s.dtype, pd.CategoricalDtype): return None
     values = s.dropna()
+    values = values[values.map(lambda v: not (isinstance(v, str) and not v.strip()))]  # '' where a parse fell back
     if not len(values): return None
     numbers, wrong = as_number(values)
     return None if wrong.any() else (values, numbers)  # text values: a categorical column

@@ -17,7 +17,7 @@ from .config import Config, log, project_root
 from .data import load_table, write_atomic
 from .eda import (SAMPLE_ROWS, correlation_matrix, eda_summary, format_value,
                                  mutual_information, profile_table, sample_table)
-from .notebook import markdown_table
+from .notebook import markdown_table, markdown_text
 from .eda_plots import (NothingToPlot, figure_png, plot_categories, plot_correlation,
                                        plot_missing, plot_mutual_information, plot_numeric,
                                        plot_target)
@@ -165,9 +165,9 @@ def _markdown_report(title:str, # the page title
                      note:str, # which rows the figures use
                     ) -> str:
     "summary.md: the same summary, the figures as links to the PNGs beside it, the overview table."
-    out = [f"# {title}", '', _drawn_from(note), '', '## Summary', '']
-    out += [*[f"- {f}" for f in facts], '']
-    if warnings: out += ['## Warnings', '', *[f"- {w}" for w in warnings], '']
+    out = [f"# {markdown_text(title)}", '', _drawn_from(note), '', '## Summary', '']
+    out += [*[f"- {markdown_text(f)}" for f in facts], '']  # column names and categories: HTML shown as text
+    if warnings: out += ['## Warnings', '', *[f"- {markdown_text(w)}" for w in warnings], '']
     for name, result in figures.items(): out += _figure_markdown(name, result)
     table = markdown_table(_display_profile(profile), index=True)
     return '\n'.join(out + ['## Overview of every column', '', table, ''])

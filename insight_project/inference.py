@@ -16,7 +16,9 @@ import pandas as pd
 from fastcore.basics import patch
 
 from .trust import config_trusted_types
-from .artifact import (ArtifactError, load_run, read_record, resolve_run,
+import hashlib
+
+from .artifact import (ArtifactError, load_run, read_bounded, read_record, resolve_run,
                                       sha256_file, verify_signature)
 from .batch import ChunkResult, FileResult, error_rows, stream_table
 from .conform import conform_records, fast_plan
@@ -58,13 +60,17 @@ def _onnx_status(run_dir:Path, record:dict) -> str:
     return '' if onnx_file.is_file() else f"{onnx_file} is missing"
 
 # %% ../nbs/07_inference.ipynb #c312ebb6
-def _onnx_engine(path:Path, record:dict) -> OnnxEngine:
-    "The run's verified ONNX engine (`model.skops` is verified too, though not loaded)."
+def _onnx_engine(path:Path, record:dict, digests:dict|None=None) -> OnnxEngine:
+    "The run's verified ONNX engine, made from the bytes verified (`model.skops` is verified too, though not loaded)."
     _verify(path/record.get('model_file', 'model.skops'), record.get('model_sha256'), 'the scikit-learn model')
     onnx_file = path/record['onnx'].get('file', 'model.onnx')
-    _verify(onnx_file, record['onnx'].get('sha256'), 'the ONNX model')
+    data = read_bounded(onnx_file); digest = hashlib.sha256(data).hexdigest()
+    verify_signature(path, record, {**(digests or {}), onnx_file.name: digest})
+    if digest != record['onnx'].get('sha256'):
+        raise ArtifactError(f"{onnx_file}: sha256 does not match run.json: the file was modified or corrupted after "
+                            "saving; retrain or restore it")
     schema = Schema.from_dict(record['schema'])
-    return OnnxEngine(onnx_session(onnx_file.read_bytes()), schema.features, schema.task == 'classification')
+    return OnnxEngine(onnx_session(data, onnx_file), schema.features, schema.task == 'classification')
 
 # %% ../nbs/07_inference.ipynb #9f3ae62b
 class Scored(NamedTuple):
@@ -119,13 +125,14 @@ def load(cls:Predictor, ref:str|Path='latest', # 'latest', a run id, or a run fo
         ) -> Predictor:
     "Load and verify a run, choosing the backend; `ArtifactError` for a missing, modified, unsigned or unusable run."
     _check_choices(backend, extra_columns)
-    path = resolve_run(ref, models_dir); record = read_record(path)
-    verify_signature(path, record)
+    path = resolve_run(ref, models_dir); raw = read_bounded(path/'run.json'); record = read_record(path, raw)
+    digests = {'run.json': hashlib.sha256(raw).hexdigest()}
+    verify_signature(path, record, digests)
     why_not = _onnx_status(path, record)
     if backend == 'onnx' and why_not:
         raise ArtifactError(f"{path}: cannot use the ONNX backend: {why_not}; use inference.backend=auto or sklearn")
     if backend != 'sklearn' and not why_not:
-        return cls(path, record, 'onnx', _onnx_engine(path, record), record['onnx'].get('reason', ''), extra_columns)
+        return cls(path, record, 'onnx', _onnx_engine(path, record, digests), record['onnx'].get('reason', ''), extra_columns)
     run = load_run(path, trusted_types=trusted_types)
     reason = 'chosen by inference.backend=sklearn' if backend == 'sklearn' else why_not
     engine = SklearnEngine(run.model, run.schema.features, run.schema.task == 'classification')
@@ -197,6 +204,7 @@ def _conform(self:Predictor, data, source:str='input', row_offset:int=0, fast:tu
         fast = self._conform_fast(records, source, row_offset, fast)
         if fast is not None: return fast
         frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+        if records and len(frame) == 0: frame = pd.DataFrame(index=range(len(records)))  # [{}]: records, no columns
     if len(frame) == 0:
         none = Issue(None, '(records)', 'no records to predict', 'at least one record')
         raise SchemaValidationError([none], source=source)
@@ -338,6 +346,9 @@ def _json_record(text:str) -> dict:
     try: record = json.loads(text)
     except json.JSONDecodeError as e:
         raise InsightError(f"--record: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}") from None
+    except RecursionError: raise InsightError("--record: invalid JSON: nested too deeply") from None
+    except ValueError as e:  # a whole number of more than 4,300 digits
+        raise InsightError(f"--record: a number beyond the float range (±1.8e308): {str(e).split(':')[-1].split(';')[0].strip()}") from None
     if not isinstance(record, dict):
         kind = type(record).__name__.replace('NoneType', 'null')
         raise InsightError(f"--record: expected a JSON object of column: value, got a JSON {kind}")

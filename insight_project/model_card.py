@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .notebook import markdown_text
 from .train import LOWER_IS_BETTER
 
 # %% auto #0
@@ -214,8 +215,8 @@ _INTENDED_USE = ("Predicting `{target}` for records like the rows of the trainin
 # %% ../nbs/05b_model_card.ipynb #04c23c1c
 def model_card(record:dict, # a run record, as in run.json
               ) -> str:
-    "The Markdown model card of a run, from its run.json record."
-    return f"""{_card_data(record)}
+    "The Markdown model card of a run, from its run.json record (HTML in its data shown as text)."
+    return markdown_text(f"""{_card_data(record)}
 {_card_model(record)}
 ## Intended use
 
@@ -228,4 +229,4 @@ def model_card(record:dict, # a run record, as in run.json
 ## How to reproduce
 
 {_reproduce(record)}
-"""
+""")

@@ -70,9 +70,18 @@ def _check_tools():
         raise NewProjectError(f"insight_new needs {', '.join(missing)}: pip install 'insight_project[dev]'")
 
 # %% ../nbs/10c_new.ipynb #06b746ba
+_FOLDER_NAME = re.compile(r'[A-Za-z0-9][A-Za-z0-9._-]*')  # safe in settings.ini, a shell and a package name
+
 def _check_package(dest:Path):
-    "`NewProjectError` if the package named after `dest` would hide an installed module."
-    if (pkg := package_name(dest)) in _taken_names():
+    "`NewProjectError` if `dest`'s name is unsafe to write or paste, or its package would hide an importable module."
+    import importlib.util
+    if not _FOLDER_NAME.fullmatch(dest.name):
+        raise NewProjectError(f"{dest.name!r}: a project folder name holds only letters, digits, '.', '_' and '-' "
+                              "(and starts with a letter or digit); choose another")
+    pkg = package_name(dest)
+    try: importable = importlib.util.find_spec(pkg) is not None
+    except (ImportError, ValueError): importable = True
+    if pkg in _taken_names() or importable:
         raise NewProjectError(f"{dest}: the package would be named {pkg!r}, which hides an installed module; "
                               "choose another folder name")
 
@@ -372,8 +381,9 @@ def new_main(dest:str, # the folder to create (absent or empty); the package is 
              no_run:bool=False, # do not run the notebooks now (they then open without outputs)
             ):
     "Create a new nbdev project that uses insight_project as a library, with starter notebooks for your table."
+    import shlex
     from insight_project.console import user_errors
     with user_errors('insight_new'):
         root = new_project(dest, data=data, target=target, task=task, run=not no_run)
-        print(f"insight_new: created {root}\nnext:  cd {dest} && make run && make test   (until insight_project is "
+        print(f"insight_new: created {root}\nnext:  cd {shlex.quote(dest)} && make run && make test   (until insight_project is "
               "on the package index: INSIGHT_PROJECT_SOURCE=/path/to/its/checkout make run)")

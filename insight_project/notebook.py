@@ -17,11 +17,11 @@ from typing import NamedTuple
 
 from fastcore.script import call_parse
 
-from .config import InsightError
+from .config import InsightError, log
 from .console import user_errors
 
 # %% auto #0
-__all__ = ['fixed_display', 'markdown_table', 'text_outputs', 'drop_volatile', 'NotebookRun', 'execute_notebook',
+__all__ = ['fixed_display', 'markdown_text', 'markdown_table', 'text_outputs', 'drop_volatile', 'NotebookRun', 'execute_notebook',
            'output_differences', 'NotebookError', 'refresh_outputs', 'read_settings_file', 'project_settings',
            'check_notebook', 'pytest_collect_file', 'clean_on_save', 'outputs_main']
 
@@ -39,12 +39,25 @@ def fixed_display(width:int=100, # characters per line of a DataFrame's text
         if 'IPython' in sys.modules and sys.modules['IPython'].get_ipython(): set_matplotlib_formats('retina')
     except ImportError: pass
 
+# %% ../nbs/00b_notebook.ipynb #7520789f
+def markdown_text(text:str, # Markdown whose values came from data (column names, categories, classes)
+                 ) -> str:
+    "`text` with `<`, `>` and `&` escaped outside its code spans (which Markdown shows literally), so no HTML runs."
+    import html
+    out = []
+    for line in text.split('\n'):
+        parts = line.split('`')
+        closed = len(parts) % 2  # an odd count of backticks leaves the last span open: not code
+        out.append('`'.join(p if i % 2 and (closed or i < len(parts) - 1) else html.escape(p, quote=False)
+                            for i, p in enumerate(parts)))
+    return '\n'.join(out)
+
 # %% ../nbs/00b_notebook.ipynb #a9257346
 def markdown_table(df, # a DataFrame
                    index:bool=False, # also show the index, as the first column (headed by its name)
                   ) -> str:
-    "`df` as a Markdown table; a `|` in a value is escaped and a line break becomes a space."
-    cell = lambda v: str(v).replace('|', '\\|').replace('\n', ' ')
+    "`df` as a Markdown table; a `|` in a value is escaped, a line break becomes a space, HTML is shown as text."
+    cell = lambda v: markdown_text(str(v).replace('|', '\\|').replace('\n', ' '))
     head = ([df.index.name or ''] if index else []) + [str(c) for c in df.columns]
     rows = [([i] if index else []) + list(row) for i, row in zip(df.index, df.itertuples(index=False))]
     lines = ['| ' + ' | '.join(map(cell, head)) + ' |', '|' + '---|' * len(head)]
@@ -188,16 +201,39 @@ def _clean_file(path:Path):
         try: nbdev_clean.__wrapped__(fname=str(path))
         finally: sys.stdout = stdout
 
+# %% ../nbs/00b_notebook.ipynb #12697d38
+def _replace_file(path:Path, # the file to replace
+                  text:str, # its whole new content
+                 ):
+    "Replace `path` by `text` atomically: a hidden temporary beside it, flushed to disk, then renamed over it."
+    tmp = path.with_name(f".{path.name}~{os.getpid()}~{os.urandom(4).hex()}.tmp")
+    try:
+        with open(tmp, 'w', encoding='utf-8') as f: f.write(text); f.flush(); os.fsync(f.fileno())
+        if path.exists(): os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True); raise
+
+# %% ../nbs/00b_notebook.ipynb #5175dbc1
+def _clean_in_memory(nb:dict, # a notebook's content, cleaned in place
+                    ):
+    "Clean `nb` as `nbdev_clean` cleans a file, with the settings nbdev reads from the working directory."
+    from nbdev.clean import clean_nb
+    from nbdev.config import get_config
+    cfg = get_config()
+    clean_nb(nb, cfg.clear_all, cfg.get('allowed_metadata_keys').split(), cfg.get('allowed_cell_metadata_keys').split(),
+             cfg.clean_ids)
+
 # %% ../nbs/00b_notebook.ipynb #f993e50d
 def _store_outputs(run:NotebookRun, # a successful run of the notebook at `run.path`
                   ):
-    "Write the run cells' new outputs (less volatile ones) into the notebook atomically, then clean it."
+    "Write the run cells' new outputs (less volatile ones) into the notebook, cleaned first, in one atomic replace."
+    from execnb.nbio import nb2str
     raw = json.loads(run.path.read_text())
     for cell, _ in run.cells:
         raw['cells'][cell.idx_]['outputs'] = drop_volatile(json.loads(json.dumps(cell.outputs)))
-    tmp = run.path.with_name(f'.{run.path.name}.tmp')
-    tmp.write_text(json.dumps(raw, indent=1, ensure_ascii=False) + '\n'); os.replace(tmp, run.path)
-    _clean_file(run.path)
+    _clean_in_memory(raw)
+    _replace_file(run.path, nb2str(raw))
 
 # %% ../nbs/00b_notebook.ipynb #e7980c0e
 def refresh_outputs(path:str|Path, # the notebook to execute in place
@@ -316,7 +352,13 @@ def clean_on_save(model:dict, # the notebook model Jupyter is about to save
                   **kwargs):
     "A Jupyter `pre_save_hook`: clean as `nbdev_clean` does, then drop stderr and widget outputs."
     settings = _hook_settings(model, path, contents_manager)
-    if settings is not None: _clean_saved(model['content'], settings)
+    if settings is None: return
+    content = copy.deepcopy(model['content'])
+    try: _clean_saved(content, settings)
+    except Exception as e:  # cells not a list, an output without output_type, metadata null, ...: save it as it is
+        text = str(e).strip().splitlines()[0][:200] if str(e).strip() else ''
+        log.warning(f"{path}: saved without cleaning: not a well-formed notebook ({type(e).__name__}: {text})"); return
+    model['content'].clear(); model['content'].update(content)
 
 # %% ../nbs/00b_notebook.ipynb #cd02a614
 def _notebook_paths(notebooks:str|None, # notebook paths separated by spaces, or None for all

@@ -15,9 +15,10 @@ import pandas as pd
 
 from fastcore.basics import patch
 
-from .artifact import load_run, sign_run
+from .artifact import ArtifactError, load_run, sign_run
 from .config import log
 from .data import write_atomic
+from .model_checks import onnx_refusal
 from .schema import MISSING_CATEGORY, Schema, validate_frame
 
 # %% auto #0
@@ -66,12 +67,18 @@ def _to_onnx(model, schema:Schema):
 
 # %% ../nbs/06a_onnx.ipynb #92b7f4d2
 def onnx_session(data:bytes, # a serialized ONNX model
+                 source:str|Path='model.onnx', # the file it was read from, for messages
                 ):
-    "An onnxruntime session on one thread for the model in `data`."
+    "An onnxruntime session on one thread for the model in `data`, once `onnx_refusal` finds nothing to refuse."
+    why = onnx_refusal(data)
+    if why: raise ArtifactError(f"{source}: refusing to load it: {why}")
     import onnxruntime as ort
     opts = ort.SessionOptions()
     opts.intra_op_num_threads, opts.inter_op_num_threads, opts.log_severity_level = 1, 1, 3
-    return ort.InferenceSession(data, opts, providers=['CPUExecutionProvider'])
+    try: return ort.InferenceSession(data, opts, providers=['CPUExecutionProvider'])
+    except Exception as e:
+        text = str(e).strip().splitlines()[0][:300] if str(e).strip() else ''
+        raise ArtifactError(f"{source}: onnxruntime cannot load it ({type(e).__name__}: {text})") from None
 
 # %% ../nbs/06a_onnx.ipynb #06cc4c93
 class OnnxEngine:
