@@ -22,6 +22,7 @@ from .batch import ChunkResult, FileResult, error_rows, stream_table
 from .conform import conform_records, fast_plan
 from .config import Config, InsightError, expand_env
 from .data import DataError
+from .decision import apply_decision
 from .onnx_export import (FLOAT32_MAX, OnnxEngine, SklearnEngine, onnx_session,
                                          trained_beyond_float32)
 from .schema import Issue, Schema, SchemaValidationError, text_issues, validate_frame
@@ -86,6 +87,7 @@ class Predictor:
         model_classes = getattr(getattr(engine, 'model', None), 'classes_', None)
         self.classes = list(model_classes) if model_classes is not None else (onnx_classes or self.schema.classes)
         self.class_keys = [str(c) for c in self.classes] if self.classifier else None
+        self.decision = record.get('decision')  # a binary classifier's positive class and threshold
 
 # %% ../nbs/07_inference.ipynb #90b12e63
 @patch(as_prop=True)
@@ -100,10 +102,10 @@ def __repr__(self:Predictor): return f"Predictor(run {self.run_id}, {self.schema
 # %% ../nbs/07_inference.ipynb #13766b4f
 @patch(as_prop=True)
 def metadata(self:Predictor) -> dict:
-    "The run, task, classes, metrics, backend and why, and schema."
+    "The run, task, classes, decision threshold, metrics, backend and why, and schema."
     r = self.record
     return {'run_id': self.run_id, 'created': r.get('created'), 'task': self.schema.task, 'target': r.get('target'),
-            'classes': self.classes if self.classifier else None, 'selected': r.get('selected'),
+            'classes': self.classes if self.classifier else None, 'decision': self.decision, 'selected': r.get('selected'),
             'metric': r.get('metric'), 'metrics': r.get('metrics'), 'baseline_metrics': r.get('baseline_metrics'),
             'backend': self.backend, 'backend_reason': self.backend_reason, 'onnx': r.get('onnx'),
             'extra_columns': self.extra_columns, 'features': [c.name for c in self.schema.features],
@@ -222,6 +224,7 @@ def score(self:Predictor, data, # a DataFrame, or a list of dicts (column -> val
         columns, n, unseen = self._conform(data, source, fast=conformed)
         labels, probs = self._engine.run(columns, n)
     except UnicodeEncodeError: raise _text_error(data, source) from None  # a lone surrogate in an object column
+    labels = apply_decision(labels, probs, self.classes, self.decision)  # the run's threshold, on every path
     bad = _unfinished(labels, probs)
     if len(bad): raise SchemaValidationError([_unfinished_issue(int(i)) for i in bad], source=source)
     return Scored(labels, probs, unseen)
