@@ -193,7 +193,7 @@ def fit_and_compare(train:pd.DataFrame, # the training split, target included
                     split:SplitPlan|None=None, # the validation protocol for the folds (None: random rows)
                    ) -> TrainResult:
     "Cross-validate the baseline and every candidate (and search), pick the best, refit it, and decide its threshold."
-    metric = selection_metric(cfg, schema.task)
+    metric = selection_metric(cfg, schema.task, len(schema.classes or []))
     folds = training_folds(train, schema, cfg, split)
     candidates = make_candidates(cfg, schema.task, plan, len(folds.y))
     start = time.perf_counter()

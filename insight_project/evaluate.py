@@ -176,7 +176,7 @@ def residuals_figure(y_true, y_pred) -> bytes:
 MAX_IMPORTANCE_ROWS = 5_000
 _SCORERS = {'accuracy': 'accuracy', 'balanced_accuracy': 'balanced_accuracy', 'f1_macro': 'f1_macro',
             'log_loss': 'neg_log_loss', 'rmse': 'neg_root_mean_squared_error',
-            'mae': 'neg_mean_absolute_error', 'r2': 'r2'}
+            'mae': 'neg_mean_absolute_error', 'r2': 'r2', 'brier': 'neg_brier_score'}
 
 # %% ../nbs/05_evaluate.ipynb #990c64bd
 def permutation_importance_table(model, # a fitted Pipeline

@@ -19,15 +19,16 @@ from .estimators import (baseline_candidate, default_candidates, halving_rungs,
 from .features import FeaturePlan, build_preprocessor
 
 # %% auto #0
-__all__ = ['METRICS', 'LOWER_IS_BETTER', 'DEFAULT_METRIC', 'SMALL_TABLE_ROWS', 'score_predictions', 'selection_metric',
-           'fit_threads', 'TrainResult', 'make_pipeline', 'Candidate', 'make_candidates', 'check_candidates', 'Folds',
-           'cross_validate', 'CandidateResult', 'summarise', 'race']
+__all__ = ['METRICS', 'LOWER_IS_BETTER', 'DEFAULT_METRIC', 'BINARY_METRIC', 'SMALL_TABLE_ROWS', 'score_predictions',
+           'selection_metric', 'fit_threads', 'TrainResult', 'make_pipeline', 'Candidate', 'make_candidates',
+           'check_candidates', 'Folds', 'cross_validate', 'CandidateResult', 'summarise', 'race']
 
 # %% ../nbs/04_train.ipynb #5480f656
 METRICS = {'classification': ['accuracy', 'balanced_accuracy', 'f1_macro', 'roc_auc', 'log_loss', 'brier'],
            'regression': ['rmse', 'mae', 'r2']}
 LOWER_IS_BETTER = {'log_loss', 'brier', 'rmse', 'mae'}
-DEFAULT_METRIC = {'classification': 'log_loss', 'regression': 'rmse'}
+DEFAULT_METRIC = {'classification': 'balanced_accuracy', 'regression': 'rmse'}
+BINARY_METRIC = 'log_loss'  # a binary target: chosen on a threshold-free score, the decision tuned after
 
 # %% ../nbs/04_train.ipynb #9c33c4f3
 def _regression_scores(y_true, y_pred) -> dict:
@@ -66,9 +67,10 @@ def score_predictions(y_true, # true labels or values
     return out
 
 # %% ../nbs/04_train.ipynb #7dafab5c
-def selection_metric(cfg:Config, task:str) -> str:
-    "The configured metric for choosing the model, checked against the task's metrics."
-    metric = cfg.model.metric or DEFAULT_METRIC[task]
+def selection_metric(cfg:Config, task:str, n_classes:int=0) -> str:
+    "The configured metric for choosing the model (default: log loss for a binary target), checked against the task's."
+    default = BINARY_METRIC if task == 'classification' and n_classes == 2 else DEFAULT_METRIC[task]
+    metric = cfg.model.metric or default
     if metric not in METRICS[task]:
         near = difflib.get_close_matches(metric, METRICS[task], n=1)
         raise ConfigError(f"{cfg.origin('model.metric')}: model.metric: {metric!r} is not a {task} "
