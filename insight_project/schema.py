@@ -126,7 +126,7 @@ _ID_NAME_RE = re.compile(r"(^|_)(id|uuid|key)$|^id_|Id$|ID$")
 # %% ../nbs/01a_schema.ipynb #315ffd2b
 _TIME_UNIT_RE = re.compile(r"^(t|time|period|year|yr|month|week|day|date|hour|minute|quarter)s?$", re.I)
 
-_ROW_NAME_RE = re.compile(r"^(rownames|row_?names?|unnamed: ?0|index|idx|x|\.\.\.1|row|row_?(number|num|no))$", re.I)
+_ROW_NAME_RE = re.compile(r"^(rownames|row_?names?|unnamed: ?0|index|idx|\.\.\.1|row|row_?(number|num|no))$", re.I)
 
 def _is_row_index(s:pd.Series, values:pd.Series) -> bool:
     "True when `s` holds distinct whole numbers, one per row, that are consecutive or named as row numbers."
