@@ -213,6 +213,15 @@ def _text_error(data, source:str) -> SchemaValidationError:
     issues = text_issues(records) or [Issue(None, '(records)', 'text that is not valid Unicode', 'valid text')]
     return SchemaValidationError(issues, source=source)
 
+# %% ../nbs/07_inference.ipynb #e634db39
+@patch
+def _run(self:Predictor, columns, # conformed columns (a DataFrame, or lists by column name)
+         n:int, # the number of records
+        ) -> tuple:
+    "(labels, probabilities or None) for `n` conformed records, labels decided by the run's threshold if it has one."
+    labels, probs = self._engine.run(columns, n)
+    return apply_decision(labels, probs, self.classes, self.decision), probs
+
 # %% ../nbs/07_inference.ipynb #58f0631c
 @patch
 def score(self:Predictor, data, # a DataFrame, or a list of dicts (column -> value)
@@ -222,9 +231,8 @@ def score(self:Predictor, data, # a DataFrame, or a list of dicts (column -> val
     "Validate `data` against the schema and predict it: labels, probabilities and unseen-category counts."
     try:
         columns, n, unseen = self._conform(data, source, fast=conformed)
-        labels, probs = self._engine.run(columns, n)
+        labels, probs = self._run(columns, n)
     except UnicodeEncodeError: raise _text_error(data, source) from None  # a lone surrogate in an object column
-    labels = apply_decision(labels, probs, self.classes, self.decision)  # the run's threshold, on every path
     bad = _unfinished(labels, probs)
     if len(bad): raise SchemaValidationError([_unfinished_issue(int(i)) for i in bad], source=source)
     return Scored(labels, probs, unseen)
@@ -287,7 +295,7 @@ def _pass_through(self:Predictor, columns, keep=()) -> list[str]:
 def _run_valid(self:Predictor, v, good:np.ndarray, offset:int, source:str, strict:bool) -> tuple:
     "(rows predicted, labels, probabilities, issues) for the `good` rows of the validation `v`."
     X = v.frame if len(good) == len(v.frame) else v.frame.iloc[good]
-    labels, probs = self._engine.run(X, len(good)) if len(good) else (np.array([]), None)
+    labels, probs = self._run(X, len(good)) if len(good) else (np.array([]), None)
     issues = list(v.issues)
     if not len(good) or not len(bad := _unfinished(labels, probs)): return good, labels, probs, issues
     issues += [_unfinished_issue(int(good[i]) + offset) for i in bad]
