@@ -533,7 +533,7 @@ def _model_facts(schema:Schema, result, evaluation) -> dict:
     "The part of a run record about the model: target, comparison, search, metrics, importance, figures."
     created = dt.datetime.now(dt.timezone.utc).isoformat(timespec='seconds')
     return {'created': created, 'task': schema.task, 'target': schema.target.name, 'classes': schema.classes,
-            'selected': result.selected, 'metric': result.metric, 'metrics': evaluation.metrics,
+            'selected': result.selected, 'metric': result.metric, 'decision': getattr(result, 'decision', None), 'metrics': evaluation.metrics,
             'baseline_metrics': evaluation.baseline, 'comparison': _records(result.comparison),
             'search': result.params, 'cv_folds': _records(result.folds),
             'importance': _records(evaluation.importance), 'figures': sorted(evaluation.figures),

@@ -207,7 +207,7 @@ def quality_row(name:str, # the table's label
     from insight_project.train import selection_metric
     schema, plan = plan_features(infer_schema(df, target=target, identifier_ratio=cfg.features.identifier_ratio),
                                  cfg.features)
-    metric, s = selection_metric(cfg, schema.task), cfg.split
+    metric, s = selection_metric(cfg, schema.task, len(schema.classes or [])), cfg.split
     train, test = split_data(df, target, schema.task, s.test_size, s.seed, s.stratify)
     ours, ours_s = _timed(fit_and_compare, train, schema, plan, cfg)
     ref, ref_s = _timed(reference_model, train, schema, plan, metric, cfg.model.seed)

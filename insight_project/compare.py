@@ -13,6 +13,7 @@ import pandas as pd
 
 from .config import Config, log
 from .data import DataError
+from .decision import decide
 from .estimators import halving_rungs
 from .features import FeaturePlan
 from .schema import Schema, validate_frame
@@ -181,7 +182,8 @@ def _refit(results:list[CandidateResult], folds:Folds, metric:str, cv_seconds:fl
     fold_rows = pd.DataFrame([f for r in results for f in r.folds])
     trials = pd.DataFrame([t for r in results for t in r.trials])
     budget = pd.DataFrame([{'candidate': r.name, **r.budget} for r in results])
-    return TrainResult(model, best.name, metric, table, timings, fold_rows, params, trials, budget, _why(table, metric))
+    oof = None if best.oof is None else (folds.y.iloc[best.oof[0]].to_numpy(), best.oof[1])
+    return TrainResult(model, best.name, metric, table, timings, fold_rows, params, trials, budget, _why(table, metric), oof)
 
 # %% ../nbs/04a_compare.ipynb #6e0b1b4f
 def fit_and_compare(train:pd.DataFrame, # the training split, target included
@@ -190,13 +192,17 @@ def fit_and_compare(train:pd.DataFrame, # the training split, target included
                     cfg:Config, # the run's config
                     split:SplitPlan|None=None, # the validation protocol for the folds (None: random rows)
                    ) -> TrainResult:
-    "Cross-validate the baseline and every candidate (and search), pick the best, refit it."
-    metric = selection_metric(cfg, schema.task)
+    "Cross-validate the baseline and every candidate (and search), pick the best, refit it, and decide its threshold."
+    metric = selection_metric(cfg, schema.task, len(schema.classes or []))
     folds = training_folds(train, schema, cfg, split)
     candidates = make_candidates(cfg, schema.task, plan, len(folds.y))
     start = time.perf_counter()
     results = _compare(candidates, folds, metric, cfg.model.n_jobs, cfg.model.time_budget)
-    return _refit(results, folds, metric, round(time.perf_counter() - start, 3))
+    result = _refit(results, folds, metric, round(time.perf_counter() - start, 3))
+    if schema.task == 'classification' and hasattr(result.model, 'classes_'):
+        classes = [c.item() if hasattr(c, 'item') else c for c in result.model.classes_]
+        result.decision = decide(classes, folds.y, result.oof, cfg)
+    return result
 
 # %% ../nbs/04a_compare.ipynb #8b52ed22
 def refit_all(result:TrainResult, # from `fit_and_compare`: its model is the refit winner

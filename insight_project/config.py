@@ -69,6 +69,8 @@ class DataConfig(_Section):
     exclude: list[str] = Field([], description="columns never used as features")
     id_columns: list[str] = Field([], description="kept beside predictions in batch output, never features")
     read_options: dict[str, Any] = Field({}, description="extra keyword arguments for `pandas.read_csv`")
+    positive_class: str|int|bool|None = Field(None, description=
+        "the class of interest of a binary target (None: the rarer one)")
 
 # %% ../nbs/00_config.ipynb #642884ef
 SplitProtocol = Literal['auto', 'random', 'time', 'group']
@@ -82,7 +84,7 @@ class SplitConfig(_Section):
     stratify: bool = Field(True, description="stratify by the target when classifying (random protocol)")
 
 # %% ../nbs/00_config.ipynb #d96be7c7
-FeatureKind = Literal['numeric', 'onehot', 'target', 'boolean', 'datetime', 'drop']
+FeatureKind = Literal['numeric', 'onehot', 'target', 'boolean', 'datetime', 'ordinal', 'drop']
 class FeaturesConfig(_Section):
     "How the schema becomes model inputs."
     max_onehot: int = Field(20, ge=2, description="categoricals with more distinct values are target-encoded")
@@ -91,6 +93,7 @@ class FeaturesConfig(_Section):
     min_frequency: int = Field(5, ge=1, description="one-hot categories seen fewer times are grouped as infrequent")
     columns: dict[str, FeatureKind] = Field({}, description="per-column override of the encoding")
     holidays: str|None = Field(None, description="a country code (e.g. US, GB, DE): holiday features for dates")
+    ordinal: dict[str, list] = Field({}, description="column -> its levels in order (implies encoding it as ordinal)")
 
 # %% ../nbs/00_config.ipynb #ecbe0ee3
 class SearchConfig(_Section):
@@ -111,7 +114,14 @@ class CandidateConfig(_Section):
 # %% ../nbs/00_config.ipynb #9114bc33
 class ModelConfig(_Section):
     "Which models to compare and how."
-    metric: str|None = Field(None, description="selection metric (default: balanced_accuracy or rmse)")
+    metric: str|None = Field(None, description="selection metric (default: log_loss or rmse)")
+    decision_metric: Literal['balanced_accuracy', 'accuracy', 'f1', 'f1_macro'] = Field('balanced_accuracy', description=
+        "what a binary classifier's decision threshold is tuned for, on out-of-fold predictions")
+    threshold: float|None = Field(None, gt=0, lt=1, description=
+        "a fixed decision threshold on the positive class's probability (None: tuned)")
+    class_weight: Literal['balanced']|None = Field(None, description="class weights for candidates that take them")
+    calibrate: Literal['sigmoid', 'isotonic']|None = Field(None, description=
+        "calibrate every candidate's probabilities (CalibratedClassifierCV, 3 folds inside each fit)")
     cv_folds: int = Field(5, ge=2, le=50)
     seed: int = 42
     n_jobs: int = Field(1, description="parallel jobs for cross-validation (-1: all cores)")

@@ -12,26 +12,37 @@ import numpy as np
 import pandas as pd
 
 from .config import log
+from .decision import apply_decision
 from .schema import Schema, validate_frame
 from .train import LOWER_IS_BETTER, METRICS, fit_threads, score_predictions
 
 # %% auto #0
 __all__ = ['ACCENT', 'BASELINE_GREY', 'MUTED', 'MAX_POINTS', 'MAX_CURVES', 'MAX_IMPORTANCE_ROWS', 'evaluate_model',
            'confusion_figure', 'roc_figure', 'precision_recall_figure', 'predicted_actual_figure', 'residuals_figure',
-           'permutation_importance_table', 'importance_figure', 'comparison_figure', 'Evaluation', 'evaluation_figures',
-           'evaluate_run']
+           'permutation_importance_table', 'importance_figure', 'comparison_figure', 'Evaluation', 'calibration_figure',
+           'evaluation_figures', 'importance_metric', 'evaluate_run']
+
+# %% ../nbs/05_evaluate.ipynb #1dafc1c8
+def _positive_scores(y_true, labels, positive) -> dict:
+    "Precision, recall and F1 of the positive class."
+    from sklearn import metrics as M
+    p, r, f, _ = M.precision_recall_fscore_support(y_true, labels, pos_label=positive, average='binary', zero_division=0)
+    return {'precision': float(p), 'recall': float(r), 'f1': float(f)}
 
 # %% ../nbs/05_evaluate.ipynb #8ea2bced
 def evaluate_model(model, # a fitted Pipeline
                    test:pd.DataFrame, # the held-out split, target included
                    schema:Schema, # the training schema
+                   decision:dict|None=None, # a binary classifier's threshold (`TrainResult.decision`)
                   ) -> dict:
-    "The model's metrics on `test`."
+    "The model's metrics on `test`, its labels decided as `decision` says; the positive class's too when binary."
     X, y = validate_frame(test, schema).frame, test[schema.target.name]
     has_proba = schema.task == 'classification' and hasattr(model, 'predict_proba')
     proba = model.predict_proba(X) if has_proba else None
     classes = list(getattr(model, 'classes_', [])) or None
-    return score_predictions(y, model.predict(X), schema.task, proba, classes)
+    labels = apply_decision(model.predict(X), proba, classes or [], decision)
+    out = score_predictions(y, labels, schema.task, proba, classes)
+    return out | (_positive_scores(y, labels, decision['positive_class']) if decision else {})
 
 # %% ../nbs/05_evaluate.ipynb #02384959
 ACCENT, BASELINE_GREY, MUTED = '#1f77b4', '#9e9e9e', '#c6dbef'
@@ -77,48 +88,48 @@ def confusion_figure(y_true, y_pred, classes:list) -> bytes:
     return _png(fig)
 
 # %% ../nbs/05_evaluate.ipynb #05130fca
-def _curve_classes(y_true, classes:list) -> list:
-    "The classes to draw: the positive class for two, else the most frequent `MAX_CURVES`."
-    if len(classes) == 2: return [classes[1]]
+def _curve_classes(y_true, classes:list, positive=None) -> list:
+    "The classes to draw: the positive class for two (default the second), else the most frequent `MAX_CURVES`."
+    if len(classes) == 2: return [positive if positive in classes else classes[1]]
     counts = pd.Series(np.asarray(y_true)).value_counts()
     return sorted(classes, key=lambda c: -counts.get(c, 0))[:MAX_CURVES]
 
 # %% ../nbs/05_evaluate.ipynb #95f695df
-def _curves_title(what:str, classes:list) -> str:
+def _curves_title(what:str, classes:list, positive=None) -> str:
     "A curve figure's title: the positive class for two classes, one-vs-rest beyond."
-    if len(classes) == 2: return f"{what}, positive class '{classes[1]}'"
+    if len(classes) == 2: return f"{what}, positive class '{_curve_classes([], classes, positive)[0]}'"
     return f"{what}s, one class vs the rest"
 
 # %% ../nbs/05_evaluate.ipynb #7200fa5c
-def roc_figure(y_true, proba:np.ndarray, classes:list) -> bytes:
+def roc_figure(y_true, proba:np.ndarray, classes:list, positive=None) -> bytes:
     "ROC curve per class (one-vs-rest) on the test split, with its AUC."
     from sklearn.metrics import roc_auc_score, roc_curve
     fig, ax = _figure()
     y = np.asarray(y_true)
-    for c in _curve_classes(y, classes):
+    for c in _curve_classes(y, classes, positive):
         p = proba[:, classes.index(c)]
         fpr, tpr, _ = roc_curve(y == c, p)
         ax.plot(fpr, tpr, lw=2, label=f"{c} (AUC {roc_auc_score(y == c, p):.3f})")
     ax.plot([0, 1], [0, 1], ls='--', color=BASELINE_GREY, label='chance')
     ax.set(xlabel='false positive rate', ylabel='true positive rate', xlim=(-.01, 1.01),
-           ylim=(-.01, 1.01), title=f"{_curves_title('ROC curve', classes)} (test split, {len(y)} rows)")
+           ylim=(-.01, 1.01), title=f"{_curves_title('ROC curve', classes, positive)} (test split, {len(y)} rows)")
     ax.legend(loc='lower right', fontsize=9)
     return _png(fig)
 
 # %% ../nbs/05_evaluate.ipynb #ab0e3802
-def precision_recall_figure(y_true, proba:np.ndarray, classes:list) -> bytes:
+def precision_recall_figure(y_true, proba:np.ndarray, classes:list, positive=None) -> bytes:
     "Precision-recall curve per class (one-vs-rest) on the test split, with AP and prevalence."
     from sklearn.metrics import average_precision_score, precision_recall_curve
     fig, ax = _figure()
     y = np.asarray(y_true)
-    for c in _curve_classes(y, classes):
+    for c in _curve_classes(y, classes, positive):
         p = proba[:, classes.index(c)]
         precision, recall, _ = precision_recall_curve(y == c, p)
         ap = average_precision_score(y == c, p)
         line, = ax.plot(recall, precision, lw=2, drawstyle='steps-post', label=f"{c} (AP {ap:.3f})")
         ax.axhline((y == c).mean(), ls=':', color=line.get_color(), lw=1)
     ax.set(xlabel='recall', ylabel='precision', xlim=(-.01, 1.01), ylim=(0, 1.02),
-           title=f"{_curves_title('Precision-recall', classes)} (test split, {len(y)} rows)\n"
+           title=f"{_curves_title('Precision-recall', classes, positive)} (test split, {len(y)} rows)\n"
                  "dotted: the class's prevalence (a random guess)")
     ax.legend(loc='lower left', fontsize=9)
     return _png(fig)
@@ -165,7 +176,7 @@ def residuals_figure(y_true, y_pred) -> bytes:
 MAX_IMPORTANCE_ROWS = 5_000
 _SCORERS = {'accuracy': 'accuracy', 'balanced_accuracy': 'balanced_accuracy', 'f1_macro': 'f1_macro',
             'log_loss': 'neg_log_loss', 'rmse': 'neg_root_mean_squared_error',
-            'mae': 'neg_mean_absolute_error', 'r2': 'r2'}
+            'mae': 'neg_mean_absolute_error', 'r2': 'r2', 'brier': 'neg_brier_score'}
 
 # %% ../nbs/05_evaluate.ipynb #990c64bd
 def permutation_importance_table(model, # a fitted Pipeline
@@ -198,7 +209,8 @@ def importance_figure(table:pd.DataFrame, metric:str, n_rows:int, top:int=20) ->
             capsize=3)
     ax.axvline(0, color=BASELINE_GREY, lw=1)
     shown = f"top {len(t)} of {len(table)} columns, " if len(table) > len(t) else ''
-    ax.set(xlabel=f"drop in {metric} when the column is shuffled",
+    change = 'rise' if metric in LOWER_IS_BETTER else 'drop'
+    ax.set(xlabel=f"{change} in {metric} when the column is shuffled",
            title=f"Permutation importance\n({shown}test split, {n_rows} rows, 5 shuffles each)")
     return _png(fig)
 
@@ -261,19 +273,39 @@ def _baseline_metrics(result, train:pd.DataFrame, test:pd.DataFrame, schema:Sche
     baseline.fit(validate_frame(train, schema).frame, train[schema.target.name])
     return evaluate_model(baseline, test, schema)
 
+# %% ../nbs/05_evaluate.ipynb #01ac1fc2
+def calibration_figure(y_true, proba:np.ndarray, classes:list, positive=None) -> bytes:
+    "Reliability diagram of the positive class's probability on the test split, with the Brier scores."
+    from sklearn.calibration import calibration_curve
+    from sklearn.metrics import brier_score_loss
+    c = _curve_classes([], classes, positive)[0]
+    hit, p = np.asarray(y_true) == c, proba[:, classes.index(c)]
+    share, mean = calibration_curve(hit, p, n_bins=10, strategy='quantile')
+    fig, ax = _figure()
+    ax.plot([0, 1], [0, 1], ls='--', color=BASELINE_GREY, label='calibrated')
+    ax.plot(mean, share, marker='o', lw=2, color=ACCENT, label='model')
+    prior = brier_score_loss(hit, np.full(len(hit), hit.mean()))
+    ax.set(xlabel=f"predicted probability of '{c}'", ylabel=f"share that was '{c}'", xlim=(-.01, 1.01), ylim=(-.01, 1.01),
+           title=f"Calibration (test split, {len(hit)} rows, 10 bins of equal counts)\n"
+                 f"Brier score {brier_score_loss(hit, p):.4f}; the prior's {prior:.4f}")
+    ax.legend(loc='upper left', fontsize=9)
+    return _png(fig)
+
 # %% ../nbs/05_evaluate.ipynb #e6463465
-def _task_figures(model, X:pd.DataFrame, y, task:str) -> dict:
-    "name -> PNG bytes: a classifier's confusion matrix and curves, or a regressor's two figures."
+def _task_figures(model, X:pd.DataFrame, y, task:str, decision:dict|None=None) -> dict:
+    "name -> PNG bytes: a classifier's confusion matrix, curves and calibration, or a regressor's two figures."
     pred = model.predict(X)
     if task != 'classification':
         return {'predicted_vs_actual': predicted_actual_figure(y, pred),
                 'residuals': residuals_figure(y, pred)}
     classes = list(model.classes_)
-    figures = {'confusion_matrix': confusion_figure(y, pred, classes)}
-    if hasattr(model, 'predict_proba'):
-        proba = model.predict_proba(X)
-        figures['roc_curve'] = roc_figure(y, proba, classes)
-        figures['precision_recall'] = precision_recall_figure(y, proba, classes)
+    proba = model.predict_proba(X) if hasattr(model, 'predict_proba') else None
+    figures = {'confusion_matrix': confusion_figure(y, apply_decision(pred, proba, classes, decision), classes)}
+    if proba is None: return figures
+    positive = (decision or {}).get('positive_class')
+    figures['roc_curve'] = roc_figure(y, proba, classes, positive)
+    figures['precision_recall'] = precision_recall_figure(y, proba, classes, positive)
+    if len(classes) == 2: figures['calibration'] = calibration_figure(y, proba, classes, positive)
     return figures
 
 # %% ../nbs/05_evaluate.ipynb #b1598690
@@ -285,18 +317,23 @@ def evaluation_figures(result, # the `TrainResult`
                        folds:int, # cross-validation folds (for the comparison's axis)
                       ) -> dict:
     "name -> PNG bytes: the task's figures, permutation importance, and the candidate comparison."
-    figures = _task_figures(result.model, X, y, schema.task)
+    figures = _task_figures(result.model, X, y, schema.task, getattr(result, 'decision', None))
     if importance is not None:
         n_rows = min(len(X), MAX_IMPORTANCE_ROWS)
-        figures['permutation_importance'] = importance_figure(importance, result.metric, n_rows)
+        figures['permutation_importance'] = importance_figure(importance, importance_metric(result.metric, schema.task), n_rows)
     comparison = comparison_figure(result.comparison, result.metric, result.selected, folds)
     return {**figures, 'comparison': comparison}
 
 # %% ../nbs/05_evaluate.ipynb #1594bf04
+def importance_metric(metric:str, task:str) -> str:
+    "The metric permutation importance is measured on: log loss for classification (a threshold-free, proper score), else the selection metric."
+    return 'log_loss' if task == 'classification' else metric
+
 def _importance(result, X:pd.DataFrame, y, schema:Schema, seed:int) -> pd.DataFrame|None:
     "The permutation importance table, or None (with a warning) when it cannot be computed."
     n_classes = len(schema.classes or [])
-    try: return permutation_importance_table(result.model, X, y, result.metric, n_classes, seed)
+    metric = importance_metric(result.metric, schema.task)
+    try: return permutation_importance_table(result.model, X, y, metric, n_classes, seed)
     except ValueError as e:  # e.g. log loss on a sample missing a rare class: better than losing the run
         log.warning(f"permutation importance skipped: {e}"); return None
 
@@ -313,4 +350,4 @@ def evaluate_run(result, # the `TrainResult` from `fit_and_compare`
         importance = _importance(result, X, y, schema, cfg.model.seed)
         figures = evaluation_figures(result, X, y, schema, importance, cfg.model.cv_folds)
         baseline = _baseline_metrics(result, train, test, schema)
-        return Evaluation(evaluate_model(result.model, test, schema), baseline, figures, importance)
+        return Evaluation(evaluate_model(result.model, test, schema, getattr(result, 'decision', None)), baseline, figures, importance)

@@ -17,11 +17,11 @@ from .data import DataError
 from .schema import Schema
 
 # %% auto #0
-__all__ = ['ENCODINGS', 'HOLIDAY_YEARS_AHEAD', 'HOLIDAY_HORIZON', 'HOLIDAY_PARTS', 'CODES', 'FeaturePlan', 'plan_features',
-           'holiday_days', 'DatetimeParts', 'category_codes', 'build_preprocessor', 'fitted_plan']
+__all__ = ['ENCODINGS', 'HOLIDAY_YEARS_AHEAD', 'HOLIDAY_HORIZON', 'HOLIDAY_PARTS', 'CODES', 'FeaturePlan', 'natural_key',
+           'plan_features', 'holiday_days', 'DatetimeParts', 'category_codes', 'build_preprocessor', 'fitted_plan']
 
 # %% ../nbs/03_features.ipynb #35f55aba
-ENCODINGS = ('numeric', 'onehot', 'target', 'boolean', 'datetime', 'drop')
+ENCODINGS = ('numeric', 'onehot', 'target', 'boolean', 'datetime', 'ordinal', 'drop')
 
 # %% ../nbs/03_features.ipynb #2f85992f
 @dataclass
@@ -35,7 +35,7 @@ class FeaturePlan:
 # %% ../nbs/03_features.ipynb #54eb8f7b
 _COMPATIBLE = {'numeric': {'numeric', 'integer', 'boolean'}, 'boolean': {'boolean'}, 'datetime': {'datetime'},
                'onehot': {'categorical', 'identifier', 'integer', 'boolean'},
-               'target': {'categorical', 'identifier', 'integer'}}
+               'target': {'categorical', 'identifier', 'integer'}, 'ordinal': {'categorical'}}
 
 def _override(c, encoding:str) -> tuple[str, str]:
     "(encoding, reason) for a column set in `features.columns`; `ConfigError` if the kind cannot take it."
@@ -74,9 +74,29 @@ def _holiday_note(cfg:FeaturesConfig) -> str:
     "What the plan's reason for a datetime adds when `features.holidays` is set."
     return f"; {cfg.holidays} holidays (is a holiday, days to the next, days since the last)" if cfg.holidays else ''
 
+# %% ../nbs/03_features.ipynb #9b6f1ab9
+def natural_key(text) -> tuple:
+    "A sort key that orders the numbers inside text by value: 'A2' before 'A10', '2 years' before '10 years'."
+    import re
+    return tuple((0, int(t), '') if t.isdigit() else (1, 0, t.lower()) for t in re.split(r'(\d+)', str(text)) if t)
+
+# %% ../nbs/03_features.ipynb #058b0931
+def _ordinal(c, cfg:FeaturesConfig) -> tuple[str, str, list]:
+    "(encoding, reason, levels) for an ordinal column: the configured order, or the natural one; `ConfigError` for a level missing from it."
+    given = cfg.ordinal.get(c.name)
+    if c.categories is None: raise ConfigError(f"features.ordinal.{c.name}: '{c.name}' has too many levels to order")
+    levels = [str(v) for v in given] if given is not None else sorted(c.categories, key=natural_key)
+    missing = [v for v in c.categories if v not in levels]
+    if missing: raise ConfigError(f"features.ordinal.{c.name}: {', '.join(map(repr, missing[:5]))} "
+                                  f"{'is' if len(missing) == 1 else 'are'} in the table but not among the levels "
+                                  f"({', '.join(levels[:10])}); add {'it' if len(missing) == 1 else 'them'} to the list")
+    where = 'features.ordinal' if given is not None else 'natural order'
+    return 'ordinal', f"ordinal, {len(levels)} levels in {where}: {' < '.join(levels[:6])}{' ...' if len(levels) > 6 else ''}", levels
+
 # %% ../nbs/03_features.ipynb #ec10f493
 def _choose(c, cfg:FeaturesConfig, n_rows:int) -> tuple[str, str]:
     "(encoding, reason) for one column of the schema."
+    if c.name in cfg.ordinal or cfg.columns.get(c.name) == 'ordinal': _override(c, 'ordinal'); return _ordinal(c, cfg)[:2]
     if c.name in cfg.columns: return _override(c, cfg.columns[c.name])
     if why := _drop_reason(c, n_rows): return 'drop', why
     if c.n_unique == 1: return 'onehot', 'one value apart from missing ones: encoded as present/missing'
@@ -102,9 +122,10 @@ def _check_holidays(cfg:FeaturesConfig):
 # %% ../nbs/03_features.ipynb #3789d1ae
 def _check_overrides(schema:Schema, cfg:FeaturesConfig):
     "`ConfigError` naming the columns of `features.columns` that are not feature columns of `schema`."
-    unknown = [n for n in cfg.columns if n not in schema]
-    if unknown: raise ConfigError(f"features.columns: {', '.join(map(repr, unknown))} not among the table's "
-                                  f"feature columns: {', '.join(schema.names)}")
+    for key, names in (('features.columns', cfg.columns), ('features.ordinal', cfg.ordinal)):
+        unknown = [n for n in names if n not in schema]
+        if unknown: raise ConfigError(f"{key}: {', '.join(map(repr, unknown))} not among the table's "
+                                      f"feature columns: {', '.join(schema.names)}")
 
 # %% ../nbs/03_features.ipynb #126374c9
 def _log_plan(plan:list[FeaturePlan]):
@@ -123,6 +144,7 @@ def plan_features(schema:Schema, # the training table's schema
     for p in plan:
         if p.encoding == 'onehot': p.options = {'min_frequency': cfg.min_frequency}
         if p.encoding == 'datetime' and cfg.holidays: p.options = {'holidays': cfg.holidays}
+        if p.encoding == 'ordinal': p.options = {'levels': _ordinal(schema[p.column], cfg)[2]}
     used = {p.column for p in plan if p.encoding != 'drop'}
     if not used: raise DataError("no usable feature columns: " + '; '.join(f"{p.column}: {p.reason}" for p in plan)
                                  + " (check the data, or force a column with features.columns)")
@@ -238,6 +260,9 @@ def _branch(encoding:str, seed:int, options:dict, task:str|None):
                                                   cv=_target_folds(task, seed))
     if encoding == 'datetime': return make_pipeline(DatetimeParts(options.get('holidays')), SimpleImputer(strategy='median'),
                                                    StandardScaler())
+    if encoding == 'ordinal': return make_pipeline(OrdinalEncoder(categories=options['levels'], handle_unknown='use_encoded_value',
+                                                                  unknown_value=np.nan, encoded_missing_value=np.nan),
+                                                   SimpleImputer(strategy='median'))
     if encoding == CODES: return OrdinalEncoder(handle_unknown='use_encoded_value',
                                                 unknown_value=-1, encoded_missing_value=-1)
     raise ValueError(f"unknown encoding {encoding!r}; expected one of {ENCODINGS + (CODES,)}")
@@ -254,6 +279,7 @@ def build_preprocessor(plan:list[FeaturePlan], # from `plan_features`
         if p.encoding != 'drop': groups.setdefault(p.encoding, []).append(p.column)
     groups = dict(sorted(groups.items(), key=lambda g: g[0] != CODES))  # codes first
     options = {p.encoding: p.options for p in plan}
+    if 'ordinal' in groups: options['ordinal'] = {'levels': [p.options['levels'] for p in plan if p.encoding == 'ordinal']}
     branches = [(enc, _branch(enc, seed, options[enc], task), cols) for enc, cols in groups.items()]
     return ColumnTransformer(branches, remainder='drop', verbose_feature_names_out=True)
 

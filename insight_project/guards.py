@@ -12,7 +12,8 @@ from .schema import Schema, validate_frame
 from .train import LOWER_IS_BETTER
 
 # %% auto #0
-__all__ = ['LEAK_SCORE', 'LEAK_ROWS', 'LEAK_COLUMNS', 'baseline_guard', 'margin_guard', 'leak_scores', 'leak_guard', 'run_guards']
+__all__ = ['LEAK_SCORE', 'LEAK_ROWS', 'LEAK_COLUMNS', 'baseline_guard', 'margin_guard', 'leak_scores', 'leak_guard',
+           'calibration_guard', 'run_guards']
 
 # %% ../nbs/05c_guards.ipynb #35bb50ac
 def _better(a:float, b:float, metric:str) -> bool:
@@ -96,6 +97,16 @@ def leak_guard(scores:dict[str, float], # from `leak_scores`
             "(a copy of the target, or a value known only after it); check it, and exclude it with data.exclude if so"
             for c, s in sorted(scores.items(), key=lambda kv: -kv[1]) if s >= LEAK_SCORE]
 
+# %% ../nbs/05c_guards.ipynb #6dd9108a
+def calibration_guard(metrics:dict, # the saved model's test metrics
+                      baseline:dict, # the Dummy baseline's: the class prior
+                     ) -> list[str]:
+    "A warning when the model's test log loss is worse than the class prior's."
+    m, b = metrics.get('log_loss'), baseline.get('log_loss')
+    if m is None or b is None or m <= b: return []
+    return [f"the model's probabilities are worse than the class prior's (test log loss {m:.4g} against {b:.4g}): "
+            "do not read them as chances; set model.calibrate: sigmoid"]
+
 # %% ../nbs/05c_guards.ipynb #a1032d85
 def run_guards(result, # the `TrainResult` from `fit_and_compare`
                metrics:dict, baseline:dict, # test metrics of the model and of the baseline (`Evaluation`)
@@ -107,6 +118,6 @@ def run_guards(result, # the `TrainResult` from `fit_and_compare`
     if result.selected == 'baseline':
         out.append("no candidate beat the Dummy baseline in cross-validation: the saved model predicts without "
                    "looking at the features")
-    out += baseline_guard(metrics, baseline, result.metric)
+    out += baseline_guard(metrics, baseline, result.metric) + calibration_guard(metrics, baseline)
     out += margin_guard(result.comparison, result.selected, result.metric, result.folds)
     return out + leak_guard(leaks, task)

@@ -24,6 +24,7 @@ from .batch import ChunkResult, FileResult, error_rows, stream_table
 from .conform import conform_records, fast_plan
 from .config import Config, InsightError, expand_env
 from .data import DataError
+from .decision import apply_decision
 from .onnx_export import (FLOAT32_MAX, OnnxEngine, SklearnEngine, onnx_session,
                                          trained_beyond_float32)
 from .schema import Issue, Schema, SchemaValidationError, text_issues, validate_frame
@@ -92,6 +93,7 @@ class Predictor:
         model_classes = getattr(getattr(engine, 'model', None), 'classes_', None)
         self.classes = list(model_classes) if model_classes is not None else (onnx_classes or self.schema.classes)
         self.class_keys = [str(c) for c in self.classes] if self.classifier else None
+        self.decision = record.get('decision')  # a binary classifier's positive class and threshold
 
 # %% ../nbs/07_inference.ipynb #90b12e63
 @patch(as_prop=True)
@@ -106,10 +108,10 @@ def __repr__(self:Predictor): return f"Predictor(run {self.run_id}, {self.schema
 # %% ../nbs/07_inference.ipynb #13766b4f
 @patch(as_prop=True)
 def metadata(self:Predictor) -> dict:
-    "The run, task, classes, metrics, backend and why, and schema."
+    "The run, task, classes, decision threshold, metrics, backend and why, and schema."
     r = self.record
     return {'run_id': self.run_id, 'created': r.get('created'), 'task': self.schema.task, 'target': r.get('target'),
-            'classes': self.classes if self.classifier else None, 'selected': r.get('selected'),
+            'classes': self.classes if self.classifier else None, 'decision': self.decision, 'selected': r.get('selected'),
             'metric': r.get('metric'), 'metrics': r.get('metrics'), 'baseline_metrics': r.get('baseline_metrics'),
             'backend': self.backend, 'backend_reason': self.backend_reason, 'onnx': r.get('onnx'),
             'extra_columns': self.extra_columns, 'features': [c.name for c in self.schema.features],
@@ -219,6 +221,15 @@ def _text_error(data, source:str) -> SchemaValidationError:
     issues = text_issues(records) or [Issue(None, '(records)', 'text that is not valid Unicode', 'valid text')]
     return SchemaValidationError(issues, source=source)
 
+# %% ../nbs/07_inference.ipynb #e634db39
+@patch
+def _run(self:Predictor, columns, # conformed columns (a DataFrame, or lists by column name)
+         n:int, # the number of records
+        ) -> tuple:
+    "(labels, probabilities or None) for `n` conformed records, labels decided by the run's threshold if it has one."
+    labels, probs = self._engine.run(columns, n)
+    return apply_decision(labels, probs, self.classes, self.decision), probs
+
 # %% ../nbs/07_inference.ipynb #58f0631c
 @patch
 def score(self:Predictor, data, # a DataFrame, or a list of dicts (column -> value)
@@ -228,7 +239,7 @@ def score(self:Predictor, data, # a DataFrame, or a list of dicts (column -> val
     "Validate `data` against the schema and predict it: labels, probabilities and unseen-category counts."
     try:
         columns, n, unseen = self._conform(data, source, fast=conformed)
-        labels, probs = self._engine.run(columns, n)
+        labels, probs = self._run(columns, n)
     except UnicodeEncodeError: raise _text_error(data, source) from None  # a lone surrogate in an object column
     bad = _unfinished(labels, probs)
     if len(bad): raise SchemaValidationError([_unfinished_issue(int(i)) for i in bad], source=source)
@@ -292,7 +303,7 @@ def _pass_through(self:Predictor, columns, keep=()) -> list[str]:
 def _run_valid(self:Predictor, v, good:np.ndarray, offset:int, source:str, strict:bool) -> tuple:
     "(rows predicted, labels, probabilities, issues) for the `good` rows of the validation `v`."
     X = v.frame if len(good) == len(v.frame) else v.frame.iloc[good]
-    labels, probs = self._engine.run(X, len(good)) if len(good) else (np.array([]), None)
+    labels, probs = self._run(X, len(good)) if len(good) else (np.array([]), None)
     issues = list(v.issues)
     if not len(good) or not len(bad := _unfinished(labels, probs)): return good, labels, probs, issues
     issues += [_unfinished_issue(int(good[i]) + offset) for i in bad]

@@ -131,6 +131,16 @@ def _scope(record:dict) -> str:
             "training data: it says nothing about data from another period, place or population (the table has no "
             "time index; see `split.by` for later rows or unseen groups).")
 
+# %% ../nbs/05b_model_card.ipynb #2325c46b
+def _decision_sentence(record:dict) -> str:
+    "How a binary classifier turns probabilities into a class (empty for other models)."
+    d = record.get('decision')
+    if not d: return ''
+    how = (f"tuned out of fold for {d['metric']}: {d['oof_score']:.3f}, against {d['oof_score_at_half']:.3f} at 0.5"
+           if d.get('source') == 'tuned out of fold' else d.get('source', ''))
+    return (f" Decision: `{d['positive_class']}` when its probability is at least {d['threshold']:.3g} ({how}); "
+            f"`{d['positive_class']}` is the positive class of the curves and of precision, recall and F1.")
+
 # %% ../nbs/05b_model_card.ipynb #1998f86c
 def _limitations(record:dict) -> str:
     "The 'Limitations' bullet list, with facts from the run."
@@ -159,7 +169,7 @@ def _card_data(record:dict) -> str:
 
 Run `{record['run_id']}`, created {record.get('created', '?')}. {headline}.
 
-{_guard_lines(record)}{_protocol_sentence(record)} {_refit_sentence(record)}
+{_guard_lines(record)}{_protocol_sentence(record)} {_refit_sentence(record)}{_decision_sentence(record)}
 
 ## Data
 
@@ -184,7 +194,9 @@ def _card_model(record:dict) -> str:
     spent = (f"\n\n{why}. Fits and rows fitted are the work each candidate was given (a halving search's racing "
              "included); `run.json` (`training.budget`) has the seconds too.") if why else ''
     figures = '\n'.join(f"![{n.replace('_', ' ')}](figures/{n}.png)" for n in names)
-    importance = (f"\n\nMost important columns (drop in test {m} when the column is shuffled):\n\n"
+    im = 'log_loss' if record['task'] == 'classification' else m
+    change = 'rise' if im in LOWER_IS_BETTER else 'drop'
+    importance = (f"\n\nMost important columns ({change} in test {im} when the column is shuffled):\n\n"
                   "| column | importance |\n|---|---|\n" + _importance_rows(record)) if record.get('importance') else ''
     return f"""## Model
 

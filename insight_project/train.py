@@ -19,15 +19,16 @@ from .estimators import (baseline_candidate, default_candidates, halving_rungs,
 from .features import FeaturePlan, build_preprocessor
 
 # %% auto #0
-__all__ = ['METRICS', 'LOWER_IS_BETTER', 'DEFAULT_METRIC', 'SMALL_TABLE_ROWS', 'score_predictions', 'selection_metric',
-           'fit_threads', 'TrainResult', 'make_pipeline', 'Candidate', 'make_candidates', 'check_candidates', 'Folds',
-           'cross_validate', 'CandidateResult', 'summarise', 'race']
+__all__ = ['METRICS', 'LOWER_IS_BETTER', 'DEFAULT_METRIC', 'BINARY_METRIC', 'SMALL_TABLE_ROWS', 'score_predictions',
+           'selection_metric', 'fit_threads', 'TrainResult', 'make_pipeline', 'Candidate', 'make_candidates',
+           'check_candidates', 'Folds', 'cross_validate', 'CandidateResult', 'summarise', 'race']
 
 # %% ../nbs/04_train.ipynb #5480f656
-METRICS = {'classification': ['accuracy', 'balanced_accuracy', 'f1_macro', 'roc_auc', 'log_loss'],
+METRICS = {'classification': ['accuracy', 'balanced_accuracy', 'f1_macro', 'roc_auc', 'log_loss', 'brier'],
            'regression': ['rmse', 'mae', 'r2']}
-LOWER_IS_BETTER = {'log_loss', 'rmse', 'mae'}
+LOWER_IS_BETTER = {'log_loss', 'brier', 'rmse', 'mae'}
 DEFAULT_METRIC = {'classification': 'balanced_accuracy', 'regression': 'rmse'}
+BINARY_METRIC = 'log_loss'  # a binary target: chosen on a threshold-free score, the decision tuned after
 
 # %% ../nbs/04_train.ipynb #9c33c4f3
 def _regression_scores(y_true, y_pred) -> dict:
@@ -43,8 +44,10 @@ def _probability_scores(y_true, proba, classes) -> dict:
     from sklearn import metrics as M
     p = proba[:, 1] if len(classes) == 2 else proba
     labels = None if len(classes) == 2 else classes
-    return {'roc_auc': float(M.roc_auc_score(y_true, p, multi_class='ovr', labels=labels)),
-            'log_loss': float(M.log_loss(y_true, proba, labels=classes))}
+    out = {'roc_auc': float(M.roc_auc_score(y_true, p, multi_class='ovr', labels=labels)),
+           'log_loss': float(M.log_loss(y_true, proba, labels=classes))}
+    if len(classes) == 2: out['brier'] = float(M.brier_score_loss(np.asarray(y_true) == classes[1], p))
+    return out
 
 # %% ../nbs/04_train.ipynb #8c975b72
 def score_predictions(y_true, # true labels or values
@@ -64,9 +67,10 @@ def score_predictions(y_true, # true labels or values
     return out
 
 # %% ../nbs/04_train.ipynb #7dafab5c
-def selection_metric(cfg:Config, task:str) -> str:
-    "The configured metric for choosing the model, checked against the task's metrics."
-    metric = cfg.model.metric or DEFAULT_METRIC[task]
+def selection_metric(cfg:Config, task:str, n_classes:int=0) -> str:
+    "The configured metric for choosing the model (default: log loss for a binary target), checked against the task's."
+    default = BINARY_METRIC if task == 'classification' and n_classes == 2 else DEFAULT_METRIC[task]
+    metric = cfg.model.metric or default
     if metric not in METRICS[task]:
         near = difflib.get_close_matches(metric, METRICS[task], n=1)
         raise ConfigError(f"{cfg.origin('model.metric')}: model.metric: {metric!r} is not a {task} "
@@ -85,12 +89,13 @@ def fit_threads(n_rows:int): # rows of the table being fitted
     return threadpool_limits(1, user_api='openmp') if n_rows < SMALL_TABLE_ROWS else nullcontext()
 
 # %% ../nbs/04_train.ipynb #f8e100a2
-def _score_model(model, X, y, task:str) -> dict:
-    "`score_predictions` of a fitted model on (X, y), probabilities included when it has them."
+def _score_model(model, X, y, task:str) -> tuple[dict, np.ndarray|None]:
+    "(`score_predictions` of a fitted model on (X, y), the second class's probabilities if binary, else None)."
     has_proba = task == 'classification' and hasattr(model, 'predict_proba')
     proba = model.predict_proba(X) if has_proba else None
     classes = list(getattr(model, 'classes_', [])) or None
-    return score_predictions(y, model.predict(X), task, proba, classes)
+    scores = score_predictions(y, model.predict(X), task, proba, classes)
+    return scores, (proba[:, 1] if proba is not None and proba.shape[1] == 2 else None)
 
 # %% ../nbs/04_train.ipynb #89271ac9
 def _warning_lines(caught:list) -> list[str]:
@@ -109,14 +114,14 @@ def _fit_fold(pipe, # the candidate's pipeline (cloned, never fitted itself)
     "Fit a clone of `pipe` with `params` on `fit_rows`, score it on `score_rows`; errors as values."
     from joblib import parallel_config
     from sklearn.base import clone
-    start, out = time.perf_counter(), {'scores': {}, 'error': '', 'warnings': []}
+    start, out = time.perf_counter(), {'scores': {}, 'error': '', 'warnings': [], 'proba': None, 'rows': score_rows}
     # A fold is the unit of parallel work: scikit-learn's own joblib calls inside it run in
     # sequence. Under the Dask backend they would become cluster tasks and oversubscribe workers.
     with warnings.catch_warnings(record=True) as caught, parallel_config(backend='sequential'):
         warnings.simplefilter('always')
         try:
             model = clone(pipe).set_params(**params).fit(X.iloc[fit_rows], y.iloc[fit_rows])
-            out['scores'] = _score_model(model, X.iloc[score_rows], y.iloc[score_rows], task)
+            out['scores'], out['proba'] = _score_model(model, X.iloc[score_rows], y.iloc[score_rows], task)
         except Exception as e:
             out['error'] = f"{type(e).__name__}: {(str(e).strip().splitlines() or [''])[0]}"[:300]
     return {**out, 'warnings': _warning_lines(caught), 'seconds': time.perf_counter() - start}
@@ -135,6 +140,8 @@ class TrainResult:
     trials: pd.DataFrame|None = None # per candidate and parameter set tried: mean selection metric
     budget: pd.DataFrame|None = None # per candidate: fits, rows fitted, seconds, search (or why skipped)
     why: str = '' # why the winner won, in one line
+    oof: tuple|None = None # (true labels, the winner's second-class probabilities) out of fold, binary only
+    decision: dict|None = None # a binary classifier's positive class and threshold (`decision.decide`)
 
 # %% ../nbs/04_train.ipynb #e2d4ec67
 def make_pipeline(plan:list[FeaturePlan], # from `plan_features`
@@ -172,6 +179,15 @@ def _candidate_specs(cfg:Config, task:str, n_rows:int) -> list[tuple[str, Candid
                    for s in default_candidates(task, n_rows, cfg.model.allowed_modules)]
     return [('baseline', baseline_candidate(task))] + specs
 
+# %% ../nbs/04_train.ipynb #5ddac6c2
+def _decision_options(est, sets:list[dict], cfg:Config) -> tuple:
+    "(estimator, parameter sets) with `model.class_weight` set and `model.calibrate` wrapped around, as configured."
+    if cfg.model.class_weight and 'class_weight' in est.get_params(): est.set_params(class_weight=cfg.model.class_weight)
+    if not cfg.model.calibrate: return est, sets
+    from sklearn.calibration import CalibratedClassifierCV
+    inner = [{k.replace('model__', 'model__estimator__', 1): v for k, v in s.items()} for s in sets]
+    return CalibratedClassifierCV(est, method=cfg.model.calibrate, cv=3), inner
+
 # %% ../nbs/04_train.ipynb #a65bcad2
 def make_candidates(cfg:Config, # the run's config
                     task:str, # 'classification' or 'regression'
@@ -190,10 +206,11 @@ def make_candidates(cfg:Config, # the run's config
         allowed = cfg.model.allowed_modules + ['sklearn.dummy']
         est = make_estimator(spec, allowed, cfg.model.seed, key=key)
         own = native_categories(plan, est, default=not cfg.model.candidates)  # LightGBM: codes
-        if key == 'baseline': pipe = _baseline_pipeline(est)
-        else: pipe = make_pipeline(own, est, cfg.model.seed)
+        sets = search_space(spec, est, key, cfg.model.seed)
+        if key != 'baseline' and task == 'classification': est, sets = _decision_options(est, sets, cfg)
+        pipe = _baseline_pipeline(est) if key == 'baseline' else make_pipeline(own, est, cfg.model.seed)
         halving = spec.search is not None and spec.search.kind == 'halving'
-        out.append(Candidate(name, key, pipe, search_space(spec, est, key, cfg.model.seed), halving))
+        out.append(Candidate(name, key, pipe, sets, halving))
     return out
 
 # %% ../nbs/04_train.ipynb #a68db057
@@ -246,6 +263,7 @@ class CandidateResult:
     warnings: list[str] = field(default_factory=list) # the distinct warnings its fits raised
     seconds: float = 0.0 # wall time, search and all
     budget: dict = field(default_factory=dict) # fits, rows (summed over fits), search: what it was given
+    oof: tuple|None = None # (rows, second class's probability) out of fold, best parameter set, binary only
 
     @property
     def name(self) -> str: return self.candidate.name
@@ -281,6 +299,12 @@ def _metric_columns(folds:list[dict], metrics:list[str]) -> dict:
                                              else (np.nan, np.nan))
     return row
 
+# %% ../nbs/04_train.ipynb #215e21d6
+def _out_of_fold(folds:list[dict]) -> tuple|None:
+    "(rows, probabilities) of a parameter set's folds, when every fold kept its binary probabilities."
+    if not folds or any(f.get('proba') is None for f in folds): return None
+    return (np.concatenate([f['rows'] for f in folds]), np.concatenate([f['proba'] for f in folds]))
+
 # %% ../nbs/04_train.ipynb #9a38b27d
 def summarise(candidate:Candidate, # what was fitted
               results:list[list[dict]], # from `cross_validate`
@@ -301,7 +325,8 @@ def summarise(candidate:Candidate, # what was fitted
     trials = [{'candidate': name, 'params': _params_text(p), f'{metric}_mean': means[i]}
               for i, p in enumerate(sets)]
     warned = sorted({w for r in results for f in r for w in f['warnings']})
-    return CandidateResult(candidate, row, fold_rows, trials, sets[best], warned)
+    oof = _out_of_fold(folds)
+    return CandidateResult(candidate, row, fold_rows, trials, sets[best], warned, oof=oof)
 
 # %% ../nbs/04_train.ipynb #ab14b9c9
 def race(candidate:Candidate, # a candidate with several parameter sets
