@@ -15,7 +15,7 @@ import pandas as pd
 
 from .config import CandidateConfig, Config, ConfigError
 from .estimators import (baseline_candidate, default_candidates, halving_rungs,
-                                        make_estimator, native_categories, search_space)
+                                        make_estimator, native_categories, search_space, text_form)
 from .features import FeaturePlan, build_preprocessor
 
 # %% auto #0
@@ -190,6 +190,7 @@ def make_candidates(cfg:Config, # the run's config
         allowed = cfg.model.allowed_modules + ['sklearn.dummy']
         est = make_estimator(spec, allowed, cfg.model.seed, key=key)
         own = native_categories(plan, est, default=not cfg.model.candidates)  # LightGBM: codes
+        own = text_form(own, est)  # text: full TF-IDF for linear models, reduced for trees
         if key == 'baseline': pipe = _baseline_pipeline(est)
         else: pipe = make_pipeline(own, est, cfg.model.seed)
         halving = spec.search is not None and spec.search.kind == 'halving'
