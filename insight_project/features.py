@@ -17,9 +17,10 @@ from .data import DataError
 from .schema import Schema
 
 # %% auto #0
-__all__ = ['ENCODINGS', 'TEXT_MAX_TERMS', 'TEXT_NGRAMS', 'TEXT_TOKENS', 'HOLIDAY_YEARS_AHEAD', 'HOLIDAY_HORIZON', 'HOLIDAY_PARTS',
-           'CODES', 'TEXT_SVD', 'TEXT_SVD_COMPONENTS', 'FeaturePlan', 'plan_features', 'holiday_days', 'DatetimeParts',
-           'category_codes', 'reduced_text', 'build_preprocessor', 'fitted_plan']
+__all__ = ['ENCODINGS', 'TEXT_NGRAMS', 'TEXT_TOKENS', 'TEXT_ROWS_PER_MIN_DF', 'TEXT_MAX_TERMS', 'HOLIDAY_YEARS_AHEAD',
+           'HOLIDAY_HORIZON', 'HOLIDAY_PARTS', 'CODES', 'TEXT_SVD', 'TEXT_SVD_COMPONENTS', 'FeaturePlan',
+           'plan_features', 'holiday_days', 'DatetimeParts', 'category_codes', 'reduced_text', 'build_preprocessor',
+           'fitted_plan']
 
 # %% ../nbs/03_features.ipynb #35f55aba
 ENCODINGS = ('numeric', 'onehot', 'target', 'boolean', 'datetime', 'text', 'drop')
@@ -72,14 +73,15 @@ def _categorical(c, cfg:FeaturesConfig) -> tuple[str, str]:
     return 'target', f"categorical, {c.n_unique} values > features.max_onehot={cfg.max_onehot}: target-encoded"
 
 # %% ../nbs/03_features.ipynb #905b9443
-TEXT_MAX_TERMS = 20_000  # the TF-IDF vocabulary of a text column: its most frequent words and word pairs
 TEXT_NGRAMS = (1, 2)  # words and word pairs
 TEXT_TOKENS = r"[A-Za-z0-9_]{2,}"  # a word: 2+ ASCII letters, digits or underscores (ONNX tokenizes the same)
+TEXT_ROWS_PER_MIN_DF = 5_000  # a term must be in one row per this many (and in 2 rows at least, from 1,000 rows)
+TEXT_MAX_TERMS = 200_000  # a safety cap on the vocabulary, far above what the row rule keeps
 
 def _text_options(n_rows:int) -> dict:
     "The TF-IDF parameters of a text column on a table of `n_rows` rows."
-    return {'ngram_range': TEXT_NGRAMS, 'max_features': TEXT_MAX_TERMS, 'min_df': 2 if n_rows >= 1000 else 1,
-            'token_pattern': TEXT_TOKENS}
+    min_df = 1 if n_rows < 1000 else max(2, -(-n_rows // TEXT_ROWS_PER_MIN_DF))
+    return {'ngram_range': TEXT_NGRAMS, 'min_df': min_df, 'max_features': TEXT_MAX_TERMS, 'token_pattern': TEXT_TOKENS}
 
 # %% ../nbs/03_features.ipynb #76b94397
 def _holiday_note(cfg:FeaturesConfig) -> str:
@@ -94,7 +96,7 @@ def _choose(c, cfg:FeaturesConfig, n_rows:int) -> tuple[str, str]:
     if c.n_unique == 1: return 'onehot', 'one value apart from missing ones: encoded as present/missing'
     if c.kind in ('numeric', 'integer'): return 'numeric', f"{c.kind}: median-imputed, standardised"
     if c.kind == 'boolean': return 'boolean', 'boolean: 0/1, most frequent value imputed'
-    if c.kind == 'text': return 'text', (f"prose: word TF-IDF (words and word pairs, up to {TEXT_MAX_TERMS:,} terms); "
+    if c.kind == 'text': return 'text', (f"prose: word TF-IDF (words and word pairs in enough rows); "
                                          "missing text is empty")
     if c.kind == 'datetime': return 'datetime', ('datetime: calendar parts (year, month, day, weekday, day of year, '
                                                  'week, hour, minute) that vary' + _holiday_note(cfg))
