@@ -46,6 +46,7 @@ def _field(c) -> tuple[Any, str, Any]:
         return (Literal[tuple(c.categories)],
                 f"one of the {len(c.categories)} values seen in training "
                 "(another value is accepted, and counted as unseen)", c.categories[0])
+    if c.kind == 'text': return str, f"free text of at most {c.max or 20_000:,} characters (missing: empty)", 'text'
     return str, 'text', 'text'
 
 # %% ../nbs/07a_api.ipynb #73308664

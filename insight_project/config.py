@@ -84,7 +84,7 @@ class SplitConfig(_Section):
     stratify: bool = Field(True, description="stratify by the target when classifying (random protocol)")
 
 # %% ../nbs/00_config.ipynb #d96be7c7
-FeatureKind = Literal['numeric', 'onehot', 'target', 'boolean', 'datetime', 'ordinal', 'drop']
+FeatureKind = Literal['numeric', 'onehot', 'target', 'boolean', 'datetime', 'ordinal', 'text', 'drop']
 class FeaturesConfig(_Section):
     "How the schema becomes model inputs."
     max_onehot: int = Field(20, ge=2, description="categoricals with more distinct values are target-encoded")

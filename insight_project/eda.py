@@ -14,8 +14,9 @@ from .schema import ColumnSchema, Schema, is_text
 
 # %% auto #0
 __all__ = ['SAMPLE_ROWS', 'TOP_VALUES', 'MAX_GROUPS', 'HIGH_CARDINALITY', 'MISSING_LABEL', 'sample_table', 'as_numbers',
-           'as_dates', 'as_truth', 'as_labels', 'format_value', 'profile_table', 'mutual_information',
-           'correlation_matrix', 'class_counts', 'top_labels', 'value_table', 'eda_summary']
+           'as_dates', 'as_truth', 'as_labels', 'format_value', 'repeated_texts', 'profile_table', 'mutual_information',
+           'correlation_matrix', 'class_counts', 'top_labels', 'value_table', 'telling_terms', 'text_facts',
+           'eda_summary']
 
 # %% ../nbs/02_eda.ipynb #a41206dd
 SAMPLE_ROWS = 20_000  # figures are drawn from at most this many rows
@@ -108,7 +109,27 @@ def _column_notes(s:pd.Series, c:ColumnSchema, row:dict) -> list[str]:
         notes.append(f"identifier ({row['distinct']:,} distinct values)"
                      " — not a feature, not plotted")
     if row['missing_pct'] >= 50: notes.append(f"mostly missing ({row['missing_pct']:.0f}%)")
+    if c.kind == 'text' and (rep := repeated_texts(s))[0]:
+        notes.append(f"{rep[0]:,} texts repeat across {rep[1]:,} rows — copies on both sides of a split flatter the test score")
     return notes + (_category_notes(s, c, row) if c.kind == 'categorical' else [])
+
+# %% ../nbs/02_eda.ipynb #c8a3b904
+def _text_stats(s:pd.Series) -> dict:
+    "Median and longest length of the present texts of `s`, in words and characters, as the profile's `top`."
+    text = s.dropna().astype(str).str.strip()
+    text = text[text != '']
+    if not len(text): return {}
+    words, chars = text.str.split().str.len(), text.str.len()
+    return dict(min=float(words.min()), max=float(words.max()), mean=float(words.mean()),
+                top=f"median {words.median():g} words, {chars.median():g} characters; longest {words.max():,} words")
+
+def repeated_texts(s:pd.Series, # a text column
+                  ) -> tuple[int, int]:
+    "(texts that occur in more than one row, rows holding them), blank and missing texts left out."
+    text = s.dropna().astype(str).str.strip()
+    counts = text[text != ''].value_counts()
+    counts = counts[counts > 1]
+    return int(len(counts)), int(counts.sum())
 
 # %% ../nbs/02_eda.ipynb #8adcd308
 def _column_stats(s:pd.Series, kind:str) -> dict:
@@ -122,6 +143,7 @@ def _column_stats(s:pd.Series, kind:str) -> dict:
         t = as_dates(s).dropna()
         return dict(min=t.min(), max=t.max()) if len(t) else {}
     if kind == 'identifier': return {}
+    if kind == 'text': return _text_stats(s)
     top = s.value_counts().head(3)
     return {'top': ', '.join(f"{format_value(k)} ({v:,})" for k, v in top.items())}
 
@@ -163,7 +185,7 @@ def _mi_inputs(df:pd.DataFrame, schema:Schema) -> tuple[pd.DataFrame, list[bool]
     "The features of `df` encoded for mutual information, and which are discrete."
     cols, discrete = {}, []
     for c in schema.features:
-        if df[c.name].notna().sum() == 0: continue
+        if df[c.name].notna().sum() == 0 or c.kind == 'text': continue  # text: see `text_facts`
         cols[c.name], flag = _mi_column(df[c.name], c.kind)
         discrete.append(flag)
     return pd.DataFrame(cols, index=df.index), discrete
@@ -303,6 +325,43 @@ def _duplicates(df:pd.DataFrame) -> list[str]:
     return [f"{dups:,} duplicated rows ({dups / len(df):.1%}): check for repeated records or "
             "leakage between train and test"]
 
+# %% ../nbs/02_eda.ipynb #6dc0ed2f
+def telling_terms(text:pd.Series, # a text column (a sample is enough)
+                  y:pd.Series, # the class of each row
+                  top:int=6, # terms per class
+                 ) -> dict:
+    "{class: its `top` terms of highest mean TF-IDF in its rows minus that in the other rows}."
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from insight_project.features import TEXT_TOKENS
+    ok = y.notna().to_numpy()
+    docs = text[ok].fillna('').astype(str)
+    tf = TfidfVectorizer(token_pattern=TEXT_TOKENS, ngram_range=(1, 2), max_features=20_000, min_df=2)
+    try: X = tf.fit_transform(docs)
+    except ValueError: return {}  # no term in two rows
+    labels, terms, out = as_labels(y[ok]).to_numpy(), tf.get_feature_names_out(), {}
+    for k in pd.unique(labels):
+        mine = labels == k
+        if mine.all(): continue
+        lift = np.asarray(X[mine].mean(axis=0) - X[~mine].mean(axis=0)).ravel()
+        out[k] = [terms[i] for i in np.argsort(-lift, kind='stable')[:top] if lift[i] > 0]
+    return out
+
+# %% ../nbs/02_eda.ipynb #4d160dcc
+def text_facts(df:pd.DataFrame, # the table (a sample is enough for the terms)
+               schema:Schema, # its schema
+              ) -> list[str]:
+    "One sentence per text feature: its length, repeated texts, and its most telling terms per class."
+    out, t = [], schema.target
+    for c in schema.features:
+        if c.kind != 'text': continue
+        stats, (n, rows) = _text_stats(df[c.name]), repeated_texts(df[c.name])
+        line = f"`{c.name}` is free text ({stats.get('top', 'all blank')}); {n:,} texts repeat across {rows:,} rows"
+        if t is not None and schema.task == 'classification':
+            terms = telling_terms(df[c.name], df[t.name])
+            line += ''.join(f"; {k}: {', '.join(v)}" for k, v in terms.items() if v)
+        out.append(line + '.')
+    return out
+
 # %% ../nbs/02_eda.ipynb #67fef290
 def _facts(df:pd.DataFrame, schema:Schema, profile:pd.DataFrame, mi:pd.Series) -> list[str]:
     "Sentences on size, target, missing values and the most informative features."
@@ -344,5 +403,5 @@ def eda_summary(df:pd.DataFrame, # the whole table
     if t is not None and schema.task == 'classification' and df[t.name].notna().any():
         warnings += _class_warnings(df[t.name])
     time_facts, split_warnings = _validation_notes(df, schema)
-    return (_facts(df, schema, profile, mi) + time_facts,
+    return (_facts(df, schema, profile, mi) + time_facts + text_facts(sample_table(df)[0], schema),
             warnings + split_warnings + _near_duplicates(corr) + _duplicates(df))

@@ -16,12 +16,13 @@ import warnings
 import numpy as np
 
 from .config import CandidateConfig, ConfigError, SearchConfig, log
-from .features import CODES, FeaturePlan, category_codes
+from .features import CODES, FeaturePlan, category_codes, reduced_text
 
 # %% auto #0
 __all__ = ['LIGHTGBM_OWN', 'SEARCH_MIN_ROWS', 'SEARCH_SETS', 'FOREST_MAX_ROWS', 'LARGE_ROWS', 'ITER_WORK', 'SPACE',
-           'LIGHTGBM_FIXED', 'import_estimator', 'accepted_params', 'make_estimator', 'max_iterations',
-           'default_candidates', 'native_categories', 'baseline_candidate', 'search_space', 'halving_rungs']
+           'LIGHTGBM_FIXED', 'SPARSE_MODULES', 'import_estimator', 'accepted_params', 'make_estimator',
+           'max_iterations', 'default_candidates', 'native_categories', 'text_form', 'baseline_candidate',
+           'search_space', 'halving_rungs']
 
 # %% ../nbs/03a_estimators.ipynb #75c2492e
 def _suggest_estimator(name:str) -> str:
@@ -234,6 +235,19 @@ def native_categories(plan:list[FeaturePlan], # from `plan_features`
     if n: estimator.set_params(categorical_column=list(range(n)))  # the codes branch comes first
     if n: log.info(f"lightgbm: {n} target-encoded columns given as category codes (native splits)")
     return plan
+
+# %% ../nbs/03a_estimators.ipynb #0ff13778
+SPARSE_MODULES = ('sklearn.linear_model', 'sklearn.svm', 'sklearn.naive_bayes', 'sklearn.dummy')  # take sparse TF-IDF
+
+def text_form(plan:list[FeaturePlan], # a candidate's plan (after `native_categories`)
+              estimator, # the candidate's estimator
+             ) -> list[FeaturePlan]:
+    "A candidate's plan for text: the full TF-IDF for a linear model, the reduced TF-IDF for any other."
+    if not any(p.encoding == 'text' for p in plan): return plan
+    module = type(estimator).__module__
+    if any(module == m or module.startswith(m + '.') for m in SPARSE_MODULES): return plan
+    log.info(f"{type(estimator).__name__}: text columns as reduced TF-IDF (dense, for a tree model)")
+    return reduced_text(plan)
 
 # %% ../nbs/03a_estimators.ipynb #371c9693
 def baseline_candidate(task:str) -> CandidateConfig:

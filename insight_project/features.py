@@ -17,11 +17,13 @@ from .data import DataError
 from .schema import Schema
 
 # %% auto #0
-__all__ = ['ENCODINGS', 'HOLIDAY_YEARS_AHEAD', 'HOLIDAY_HORIZON', 'HOLIDAY_PARTS', 'CODES', 'FeaturePlan', 'natural_key',
-           'plan_features', 'holiday_days', 'DatetimeParts', 'category_codes', 'build_preprocessor', 'fitted_plan']
+__all__ = ['ENCODINGS', 'TEXT_NGRAMS', 'TEXT_TOKENS', 'TEXT_ROWS_PER_MIN_DF', 'TEXT_MAX_TERMS', 'HOLIDAY_YEARS_AHEAD',
+           'HOLIDAY_HORIZON', 'HOLIDAY_PARTS', 'CODES', 'TEXT_SVD', 'TEXT_SVD_COMPONENTS', 'FeaturePlan', 'natural_key',
+           'plan_features', 'holiday_days', 'DatetimeParts', 'category_codes', 'reduced_text', 'build_preprocessor',
+           'fitted_plan']
 
 # %% ../nbs/03_features.ipynb #35f55aba
-ENCODINGS = ('numeric', 'onehot', 'target', 'boolean', 'datetime', 'ordinal', 'drop')
+ENCODINGS = ('numeric', 'onehot', 'target', 'boolean', 'datetime', 'ordinal', 'text', 'drop')
 
 # %% ../nbs/03_features.ipynb #2f85992f
 @dataclass
@@ -34,8 +36,9 @@ class FeaturePlan:
 
 # %% ../nbs/03_features.ipynb #54eb8f7b
 _COMPATIBLE = {'numeric': {'numeric', 'integer', 'boolean'}, 'boolean': {'boolean'}, 'datetime': {'datetime'},
-               'onehot': {'categorical', 'identifier', 'integer', 'boolean'},
-               'target': {'categorical', 'identifier', 'integer'}, 'ordinal': {'categorical'}}
+               'onehot': {'categorical', 'identifier', 'integer', 'boolean', 'text'},
+               'target': {'categorical', 'identifier', 'integer', 'text'},
+               'text': {'text', 'categorical', 'identifier'}, 'ordinal': {'categorical'}}
 
 def _override(c, encoding:str) -> tuple[str, str]:
     "(encoding, reason) for a column set in `features.columns`; `ConfigError` if the kind cannot take it."
@@ -68,6 +71,17 @@ def _categorical(c, cfg:FeaturesConfig) -> tuple[str, str]:
         return 'onehot', (f"categorical, {c.n_unique} values: one-hot (categories in fewer than "
                           f"{cfg.min_frequency} rows grouped as infrequent)")
     return 'target', f"categorical, {c.n_unique} values > features.max_onehot={cfg.max_onehot}: target-encoded"
+
+# %% ../nbs/03_features.ipynb #905b9443
+TEXT_NGRAMS = (1, 2)  # words and word pairs
+TEXT_TOKENS = r"[A-Za-z0-9_]{2,}"  # a word: 2+ ASCII letters, digits or underscores (ONNX tokenizes the same)
+TEXT_ROWS_PER_MIN_DF = 5_000  # a term must be in one row per this many (and in 2 rows at least, from 1,000 rows)
+TEXT_MAX_TERMS = 200_000  # a safety cap on the vocabulary, far above what the row rule keeps
+
+def _text_options(n_rows:int) -> dict:
+    "The TF-IDF parameters of a text column on a table of `n_rows` rows."
+    min_df = 1 if n_rows < 1000 else max(2, -(-n_rows // TEXT_ROWS_PER_MIN_DF))
+    return {'ngram_range': TEXT_NGRAMS, 'min_df': min_df, 'max_features': TEXT_MAX_TERMS, 'token_pattern': TEXT_TOKENS}
 
 # %% ../nbs/03_features.ipynb #76b94397
 def _holiday_note(cfg:FeaturesConfig) -> str:
@@ -102,6 +116,8 @@ def _choose(c, cfg:FeaturesConfig, n_rows:int) -> tuple[str, str]:
     if c.n_unique == 1: return 'onehot', 'one value apart from missing ones: encoded as present/missing'
     if c.kind in ('numeric', 'integer'): return 'numeric', f"{c.kind}: median-imputed, standardised"
     if c.kind == 'boolean': return 'boolean', 'boolean: 0/1, most frequent value imputed'
+    if c.kind == 'text': return 'text', (f"prose: word TF-IDF (words and word pairs in enough rows); "
+                                         "missing text is empty")
     if c.kind == 'datetime': return 'datetime', ('datetime: calendar parts (year, month, day, weekday, day of year, '
                                                  'week, hour, minute), season and time of day as cycles, and elapsed '
                                                  'years, those that vary' + _holiday_note(cfg))
@@ -144,6 +160,7 @@ def plan_features(schema:Schema, # the training table's schema
     for p in plan:
         if p.encoding == 'onehot': p.options = {'min_frequency': cfg.min_frequency}
         if p.encoding == 'datetime' and cfg.holidays: p.options = {'holidays': cfg.holidays}
+        if p.encoding == 'text': p.options = _text_options(schema.n_rows)
         if p.encoding == 'ordinal': p.options = {'levels': _ordinal(schema[p.column], cfg)[2]}
     used = {p.column for p in plan if p.encoding != 'drop'}
     if not used: raise DataError("no usable feature columns: " + '; '.join(f"{p.column}: {p.reason}" for p in plan)
@@ -246,7 +263,26 @@ def category_codes(plan:list[FeaturePlan], # from `plan_features`
     return [replace(p, encoding=CODES, reason=f"{p.reason.split(':')[0]}: {why}")
             if p.encoding == 'target' else p for p in plan]
 
+# %% ../nbs/03_features.ipynb #0b5bfa93
+TEXT_SVD = 'text_svd'  # internal encoding: a text column's TF-IDF reduced to a few dense columns
+TEXT_SVD_COMPONENTS = 50  # dense columns a reduced text column becomes
+
+def reduced_text(plan:list[FeaturePlan], # from `plan_features`
+                ) -> list[FeaturePlan]:
+    "`plan` with text columns as their reduced TF-IDF, for a model that wants few dense inputs (trees)."
+    why = f"TF-IDF reduced to {TEXT_SVD_COMPONENTS} dense columns (truncated SVD) for a tree model"
+    return [replace(p, encoding=TEXT_SVD, reason=f"prose: {why}") if p.encoding == 'text' else p for p in plan]
+
 # %% ../nbs/03_features.ipynb #d296e9ef
+def _text_branch(encoding:str, options:dict, seed:int):
+    "TF-IDF of one text column, reduced by a truncated SVD for `TEXT_SVD`."
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_pipeline
+    tfidf = TfidfVectorizer(dtype=np.float32, **options)
+    if encoding == 'text': return tfidf
+    return make_pipeline(tfidf, TruncatedSVD(TEXT_SVD_COMPONENTS, random_state=seed))
+
 def _branch(encoding:str, seed:int, options:dict, task:str|None):
     "The unfitted transformer for one encoding."
     from sklearn.impute import SimpleImputer
@@ -265,28 +301,38 @@ def _branch(encoding:str, seed:int, options:dict, task:str|None):
                                                    SimpleImputer(strategy='median'))
     if encoding == CODES: return OrdinalEncoder(handle_unknown='use_encoded_value',
                                                 unknown_value=-1, encoded_missing_value=-1)
-    raise ValueError(f"unknown encoding {encoding!r}; expected one of {ENCODINGS + (CODES,)}")
+    if encoding in ('text', TEXT_SVD): return _text_branch(encoding, options, seed)
+    raise ValueError(f"unknown encoding {encoding!r}; expected one of {ENCODINGS + (CODES, TEXT_SVD)}")
 
 # %% ../nbs/03_features.ipynb #457a8eb3
+def _text_name(encoding:str, column:str) -> str:
+    "The branch name of one text column: `text_<column>` (no '__', which scikit-learn reserves)."
+    return f"{encoding}_{column}".replace('__', '_')
+
 def build_preprocessor(plan:list[FeaturePlan], # from `plan_features`
                        seed:int=42, # random seed for encoders that shuffle (target encoding's cross-fitting)
                        task:str|None=None, # 'regression' makes target encoding continuous
                       ):
-    "A `ColumnTransformer` with one branch per encoding used in `plan`."
+    "A `ColumnTransformer` with one branch per encoding used in `plan` (per column for text)."
     from sklearn.compose import ColumnTransformer
     groups: dict[str, list[str]] = {}
     for p in plan:
         if p.encoding != 'drop': groups.setdefault(p.encoding, []).append(p.column)
     groups = dict(sorted(groups.items(), key=lambda g: g[0] != CODES))  # codes first
-    options = {p.encoding: p.options for p in plan}
+    options, branches = {p.encoding: p.options for p in plan}, []
     if 'ordinal' in groups: options['ordinal'] = {'levels': [p.options['levels'] for p in plan if p.encoding == 'ordinal']}
-    branches = [(enc, _branch(enc, seed, options[enc], task), cols) for enc, cols in groups.items()]
+    for enc, cols in groups.items():
+        if enc in ('text', TEXT_SVD):
+            branches += [(_text_name(enc, c), _branch(enc, seed, options[enc], task), c) for c in cols]
+        else: branches.append((enc, _branch(enc, seed, options[enc], task), cols))
     return ColumnTransformer(branches, remainder='drop', verbose_feature_names_out=True)
 
 # %% ../nbs/03_features.ipynb #b4e182e5
 def fitted_plan(plan:list[FeaturePlan], # from `plan_features`
                 model, # the fitted pipeline (its 'features' step), or anything else
                ) -> list[FeaturePlan]:
-    "`plan` as `model`'s preprocessor applies it: with category codes if it has a codes branch."
+    "`plan` as `model`'s preprocessor applies it: with category codes, reduced text, if its branches say so."
     pre = getattr(model, 'named_steps', {}).get('features')
-    return category_codes(plan) if CODES in [t[0] for t in getattr(pre, 'transformers', [])] else plan
+    names = [t[0] for t in getattr(pre, 'transformers', [])]
+    if CODES in names: plan = category_codes(plan)
+    return reduced_text(plan) if any(n.startswith(TEXT_SVD + '_') for n in names) else plan

@@ -22,17 +22,19 @@ from .model_checks import onnx_refusal
 from .schema import MISSING_CATEGORY, Schema, validate_frame
 
 # %% auto #0
-__all__ = ['FLOAT32_MAX', 'onnx_input_types', 'register_lightgbm', 'onnx_session', 'OnnxEngine', 'SklearnEngine', 'OnnxExport',
-           'trained_beyond_float32', 'export_onnx', 'attach_onnx']
+__all__ = ['STRING_KINDS', 'FLOAT32_MAX', 'onnx_input_types', 'register_lightgbm', 'onnx_session', 'OnnxEngine', 'SklearnEngine',
+           'OnnxExport', 'trained_beyond_float32', 'export_onnx', 'attach_onnx']
 
 # %% ../nbs/06a_onnx.ipynb #1deec0ea
+STRING_KINDS = ('categorical', 'text')  # kinds fed to a model as strings
+
 def onnx_input_types(schema:Schema) -> list:
     "skl2onnx input types, one per feature: a float tensor for numbers and booleans, a string one for categories."
     from skl2onnx.common.data_types import FloatTensorType, StringTensorType
-    bad = [c.name for c in schema.features if c.kind not in ('numeric', 'integer', 'boolean', 'categorical')]
+    bad = [c.name for c in schema.features if c.kind not in ('numeric', 'integer', 'boolean', 'categorical', 'text')]
     if bad: raise ValueError(f"column {bad[0]!r} is a {schema[bad[0]].kind} feature; "
                              "its transformer has no ONNX converter")
-    tensor = lambda c: StringTensorType([None, 1]) if c.kind == 'categorical' else FloatTensorType([None, 1])
+    tensor = lambda c: StringTensorType([None, 1]) if c.kind in STRING_KINDS else FloatTensorType([None, 1])
     return [(c.name, tensor(c)) for c in schema.features]
 
 # %% ../nbs/06a_onnx.ipynb #75fa51d3
@@ -55,15 +57,22 @@ def _final_estimator(model):
     return model.steps[-1][1] if hasattr(model, 'steps') else model
 
 # %% ../nbs/06a_onnx.ipynb #f5b1c774
+def _text_options(model) -> dict:
+    "skl2onnx options for every TF-IDF step of `model`: scikit-learn's token pattern, the `C` locale."
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    pre = getattr(model, 'named_steps', {}).get('features')
+    steps = [s for _, t, _ in getattr(pre, 'transformers_', []) for s in getattr(t, 'steps', [(None, t)])]
+    return {id(s[1]): {'tokenexp': '', 'locale': 'C'} for s in steps if isinstance(s[1], TfidfVectorizer)}
+
 def _to_onnx(model, schema:Schema):
     "The skl2onnx conversion of `model` (an ONNX ModelProto)."
     import skl2onnx
     est = _final_estimator(model)
-    options = {id(est): {'zipmap': False}} if schema.task == 'classification' else None
+    options = ({id(est): {'zipmap': False}} if schema.task == 'classification' else {}) | _text_options(model)
     opset = None
     if type(est).__module__.startswith('lightgbm'):  # onnxmltools' converter writes ai.onnx.ml 3 trees
         register_lightgbm(); opset = {'': skl2onnx.get_latest_tested_opset_version(), 'ai.onnx.ml': 3}
-    return skl2onnx.to_onnx(model, initial_types=onnx_input_types(schema), options=options, target_opset=opset)
+    return skl2onnx.to_onnx(model, initial_types=onnx_input_types(schema), options=options or None, target_opset=opset)
 
 # %% ../nbs/06a_onnx.ipynb #92b7f4d2
 def onnx_session(data:bytes, # a serialized ONNX model
@@ -89,7 +98,7 @@ class OnnxEngine:
                 ):
         self.session, self.classifier = session, classifier
         names = [i.name for i in session.get_inputs()]  # skl2onnx renames non-identifiers, keeping the order
-        self.inputs = [(onnx_name, c.name, object if c.kind == 'categorical' else np.float32)
+        self.inputs = [(onnx_name, c.name, object if c.kind in STRING_KINDS else np.float32)
                        for onnx_name, c in zip(names, features)]
 
 # %% ../nbs/06a_onnx.ipynb #9a5753c8
@@ -118,7 +127,7 @@ class SklearnEngine:
 def _frame(self:SklearnEngine, columns) -> pd.DataFrame:
     "`columns` as the DataFrame the pipeline expects."
     if isinstance(columns, pd.DataFrame): return columns
-    dtype = lambda c: object if c.kind == 'categorical' else 'float64'
+    dtype = lambda c: object if c.kind in STRING_KINDS else 'float64'
     return pd.DataFrame({c.name: pd.Series(columns[c.name], dtype=dtype(c)) for c in self.features})
 
 # %% ../nbs/06a_onnx.ipynb #86a2d445
@@ -143,7 +152,9 @@ def _check_rows(X:pd.DataFrame, schema:Schema) -> pd.DataFrame:
     base, parts = X.head(20), [X]
     for c in schema.features:
         if c.kind == 'categorical': parts.append(base.assign(**{c.name: 'never-seen-in-training'}))
-        if c.nullable: parts.append(base.assign(**{c.name: MISSING_CATEGORY if c.kind == 'categorical' else np.nan}))
+        if c.kind == 'text': parts.append(base.assign(**{c.name: 'words never seen in training, and none at all:'}))
+        if c.nullable or c.kind == 'text':
+            parts.append(base.assign(**{c.name: MISSING_CATEGORY if c.kind in STRING_KINDS else np.nan}))
     return pd.concat(parts, ignore_index=True)
 
 # %% ../nbs/06a_onnx.ipynb #cf7f60d1

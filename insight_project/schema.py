@@ -19,12 +19,14 @@ from .data import (BEYOND_FLOAT_HINT, DataError, as_number, beyond_float,
                                   describe_not_finite, infer_task, is_text, short_repr)
 
 # %% auto #0
-__all__ = ['KINDS', 'MAX_STORED_CATEGORIES', 'MISSING_CATEGORY', 'ColumnSchema', 'Schema', 'infer_schema', 'schema_table',
-           'Issue', 'SchemaValidationError', 'Validation', 'validate_frame', 'check_frame', 'text_issues']
+__all__ = ['KINDS', 'MAX_STORED_CATEGORIES', 'MAX_TEXT_LENGTH', 'PROSE_WORDS', 'MISSING_CATEGORY', 'ColumnSchema', 'Schema',
+           'infer_schema', 'schema_table', 'Issue', 'SchemaValidationError', 'Validation', 'validate_frame',
+           'check_frame', 'text_issues']
 
 # %% ../nbs/01a_schema.ipynb #0b104acd
-KINDS = ('numeric', 'integer', 'boolean', 'categorical', 'datetime', 'identifier')
+KINDS = ('numeric', 'integer', 'boolean', 'categorical', 'text', 'datetime', 'identifier')
 MAX_STORED_CATEGORIES = 1000
+MAX_TEXT_LENGTH = 20_000  # characters a text value may have; longer ones are refused
 
 # %% ../nbs/01a_schema.ipynb #7f530632
 @dataclass
@@ -36,7 +38,7 @@ class ColumnSchema:
     dtype: str = '' # the pandas dtype seen in training
     categories: list|None = None # values seen, categorical and boolean columns (None: too many)
     min: Any = None # smallest value seen (numeric, integer, datetime)
-    max: Any = None # largest value seen
+    max: Any = None # largest value seen (text: the length limit, `MAX_TEXT_LENGTH`)
     n_unique: int = 0 # distinct non-missing values
     required: bool = True # needed in records to predict (False: identifiers, dropped columns)
 
@@ -143,16 +145,29 @@ def _number_kind(s:pd.Series, values:pd.Series) -> str:
     if whole and distinct and (_ID_NAME_RE.search(str(s.name)) or _is_row_index(s, values)): return 'identifier'
     return 'integer' if whole else 'numeric'
 
+# %% ../nbs/01a_schema.ipynb #5d3d00a3
+PROSE_WORDS = 5  # median words per value from which distinct text is prose
+
+def _is_prose(text:pd.Series, # the column's non-missing values, as stripped text
+             ) -> bool:
+    "True when `text` reads as sentences: 5+ words (median), half with a space, mostly distinct."
+    sample = text.iloc[:10_000]
+    words = sample.str.split().str.len()
+    n_unique = text.nunique()
+    distinct = n_unique > MAX_STORED_CATEGORIES or n_unique >= 0.5 * len(text)
+    return bool(words.median() >= PROSE_WORDS and (words > 1).mean() >= 0.5 and distinct)
+
 # %% ../nbs/01a_schema.ipynb #62712d8c
 def _text_kind(values:pd.Series, # the column's non-missing values
                identifier_ratio:float, # share of distinct values that makes an identifier
               ) -> str:
-    "'boolean', 'datetime', 'identifier' or 'categorical' for a column of text."
+    "'boolean', 'datetime', 'text', 'identifier' or 'categorical' for a column of text."
     text = values.astype(str).str.strip()
     lowered = set(text.str.lower().unique()[:5])
     words = lowered and lowered <= (_TRUE | _FALSE) and len(lowered) <= 2
     if words and lowered & _TRUE and lowered & _FALSE: return 'boolean'
     if text.iloc[:1000].str.match(_ISO_DATE_RE).all(): return 'datetime'
+    if _is_prose(text): return 'text'
     if len(values) >= 20 and values.nunique() / len(values) >= identifier_ratio: return 'identifier'
     return 'categorical'
 
@@ -195,6 +210,7 @@ def _column_schema(s:pd.Series, kind:str) -> ColumnSchema:
                        required=kind != 'identifier')
     col.min, col.max = _value_range(values, kind)
     col.categories = _categories(values, kind)
+    if kind == 'text': col.max = MAX_TEXT_LENGTH
     return col
 
 # %% ../nbs/01a_schema.ipynb #5b773007
@@ -286,13 +302,14 @@ MISSING_CATEGORY = ''  # a missing category as fed to models (string-only column
 # %% ../nbs/01a_schema.ipynb #0078cac8
 _EXPECTED = {'numeric': 'a number', 'integer': 'a number', 'boolean': 'true or false',
              'datetime': 'a date/time (ISO 8601)', 'categorical': 'a text value',
-             'identifier': 'a value'}
+             'text': 'text', 'identifier': 'a value'}
 
 def _expected(c:ColumnSchema) -> str:
     "What a value of column `c` should be, in words."
     what = _EXPECTED[c.kind]
     if c.kind in ('numeric', 'integer') and c.min is not None:
         what += f" (training range {c.min} .. {c.max})"
+    if c.kind == 'text': return what + f" of at most {c.max or MAX_TEXT_LENGTH:,} characters"
     return what + ('' if c.nullable else ', not missing')
 
 # %% ../nbs/01a_schema.ipynb #c07ec928
@@ -384,6 +401,15 @@ def _check_category(s:pd.Series, c:ColumnSchema, flag, unseen:dict) -> tuple[pd.
         if new.any(): unseen[c.name] = int(new.sum())
     return out, missing
 
+# %% ../nbs/01a_schema.ipynb #c743ed3a
+def _check_text(s:pd.Series, c:ColumnSchema, flag) -> tuple[pd.Series, np.ndarray]:
+    "(text values, missing as '', no missing mask) of a text column; flags non-text and too-long values."
+    out, wrong = _as_category(s)
+    flag(wrong, lambda v: _INVALID_TEXT if _unencodable(v) else f"not a single value: {type(v).__name__}")
+    limit = c.max or MAX_TEXT_LENGTH
+    flag(out.str.len().to_numpy() > limit, lambda v: f"text of {len(str(v)):,} characters, over the limit")
+    return out, np.zeros(len(s), bool)
+
 # %% ../nbs/01a_schema.ipynb #b0c3921a
 _CHECKS = {'numeric': _check_number, 'integer': _check_number, 'boolean': _check_boolean,
            'datetime': _check_datetime}
@@ -395,6 +421,7 @@ def _check_column(s:pd.Series, # the column's values
     "The column `s` conformed to `c`; appends an `Issue` for every bad value."
     flag = _flagger(s, c, issues, row_offset)
     if c.kind in _CHECKS: out, missing = _CHECKS[c.kind](s, flag)
+    elif c.kind == 'text': out, missing = _check_text(s, c, flag)
     else: out, missing = _check_category(s, c, flag, unseen)
     if not c.nullable: flag(missing, lambda v: "missing value (this column had none in training)")
     return out

@@ -11,7 +11,7 @@ import pandas as pd
 from .schema import Schema
 
 # %% auto #0
-__all__ = ['synthetic_table', 'records_like', 'drifting_series']
+__all__ = ['synthetic_table', 'text_table', 'records_like', 'drifting_series']
 
 # %% ../nbs/01b_synthetic.ipynb #0633c0e0
 _RECIPE = ('numeric', 'numeric', 'integer', 'low_cat', 'numeric', 'high_cat', 'boolean', 'integer',
@@ -98,11 +98,31 @@ def synthetic_table(rows:int, # rows
     cols['target'] = _target(score, task, rng)
     return pd.DataFrame(cols)
 
+# %% ../nbs/01b_synthetic.ipynb #f500f389
+_FILLER = ('the', 'box', 'came', 'with', 'a', 'note', 'and', 'it', 'was', 'very', 'item', 'order', 'we', 'got',
+           'after', 'two', 'days', 'my', 'son', 'opened', 'café', 'crème', 'this', 'for', 'our')
+_GOOD, _BAD = ('great', 'lovely', 'superb', 'fresh', 'tasty', 'perfect'), ('awful', 'stale', 'broken', 'late', 'bland', 'rude')
+
+def text_table(rows:int=400, # rows
+               seed:int=0, # the same seed gives the same table
+              ) -> pd.DataFrame:
+    "A `review` (free text), a noise column `order_size` and a `verdict` (good/bad) told only by the review's words."
+    rng = np.random.default_rng(seed)
+    good = rng.random(rows) < 0.5
+    def review(g):
+        words = list(rng.choice(_FILLER, 12)) + [rng.choice(_GOOD if g else _BAD)]
+        if rng.random() < 1 / 3: words.append(rng.choice(_BAD if g else _GOOD))  # a mixed review
+        return ' '.join(rng.permutation(words))
+    text = pd.Series([review(g) for g in good], dtype=object).where(rng.random(rows) >= 0.02, None)
+    return pd.DataFrame({'review': text, 'order_size': rng.integers(1, 6, rows),
+                         'verdict': np.where(good, 'good', 'bad')})
+
 # %% ../nbs/01b_synthetic.ipynb #829abb89
 def _values_like(c, # a `ColumnSchema`
                  rows:int, rng) -> np.ndarray:
     "`rows` random values of the kind and range of column `c`."
     lo, hi = (c.min, c.max) if c.min is not None else (0, 1)
+    if c.kind == 'text': return np.array([' '.join(rng.choice(_FILLER, 8)) for _ in range(rows)], dtype=object)
     if c.kind == 'categorical':
         return rng.choice(np.asarray(c.categories or ['a', 'b'], dtype=object), rows)
     if c.kind == 'integer': return rng.integers(int(lo), int(hi) + 1, rows).astype('float64')
@@ -120,7 +140,7 @@ def records_like(schema:Schema, # the model's schema
     rng, out = np.random.default_rng(seed), {}
     for c in schema.features:
         col = pd.Series(_values_like(c, rows, rng))
-        missing = None if c.kind == 'categorical' else np.nan
+        missing = None if c.kind in ('categorical', 'text') else np.nan
         if c.nullable: col = col.where(rng.random(rows) >= 0.02, missing)
         out[c.name] = col
     return pd.DataFrame(out)

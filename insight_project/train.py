@@ -15,7 +15,7 @@ import pandas as pd
 
 from .config import CandidateConfig, Config, ConfigError
 from .estimators import (baseline_candidate, default_candidates, halving_rungs,
-                                        make_estimator, native_categories, search_space)
+                                        make_estimator, native_categories, search_space, text_form)
 from .features import FeaturePlan, build_preprocessor
 
 # %% auto #0
@@ -206,6 +206,7 @@ def make_candidates(cfg:Config, # the run's config
         allowed = cfg.model.allowed_modules + ['sklearn.dummy']
         est = make_estimator(spec, allowed, cfg.model.seed, key=key)
         own = native_categories(plan, est, default=not cfg.model.candidates)  # LightGBM: codes
+        own = text_form(own, est)  # text: full TF-IDF for linear models, reduced for trees
         sets = search_space(spec, est, key, cfg.model.seed)
         if key != 'baseline' and task == 'classification': est, sets = _decision_options(est, sets, cfg)
         pipe = _baseline_pipeline(est) if key == 'baseline' else make_pipeline(own, est, cfg.model.seed)
