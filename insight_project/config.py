@@ -15,7 +15,8 @@ from typing import Any, Literal, get_args
 
 import yaml
 from fastcore.basics import patch
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 # %% auto #0
 __all__ = ['FeatureKind', 'MAX_CONFIG_BYTES', 'MAX_ALIAS_VALUES', 'MAX_YAML_DEPTH', 'log', 'InsightError', 'ConfigError',
@@ -79,6 +80,7 @@ class SplitConfig(_Section):
 
 # %% ../nbs/00_config.ipynb #d96be7c7
 FeatureKind = Literal['numeric', 'onehot', 'target', 'boolean', 'datetime', 'drop']
+_DERIVE_NAME = re.compile(r'[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*')
 class FeaturesConfig(_Section):
     "How the schema becomes model inputs."
     max_onehot: int = Field(20, ge=2, description="categoricals with more distinct values are target-encoded")
@@ -86,6 +88,13 @@ class FeaturesConfig(_Section):
         0.95, gt=0, le=1, description="text columns with this share of distinct values are identifiers")
     min_frequency: int = Field(5, ge=1, description="one-hot categories seen fewer times are grouped as infrequent")
     columns: dict[str, FeatureKind] = Field({}, description="per-column override of the encoding")
+    derive: str|None = Field(None, description="'package.module:function', DataFrame in and out, run on raw "
+                             "rows before the plan (its package must be in model.allowed_modules)")
+    @field_validator('derive')
+    @classmethod
+    def _derive_name(cls, v):
+        if v is None or _DERIVE_NAME.fullmatch(v): return v
+        raise PydanticCustomError('derive_name', "expected 'package.module:function', e.g. 'my_project.features:derive'")
 
 # %% ../nbs/00_config.ipynb #ecbe0ee3
 class SearchConfig(_Section):

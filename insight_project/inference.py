@@ -22,6 +22,7 @@ from .batch import ChunkResult, FileResult, error_rows, stream_table
 from .conform import conform_records, fast_plan
 from .config import Config, InsightError, expand_env
 from .data import DataError
+from .derive import DerivedEngine, model_schema, run_derive
 from .onnx_export import (FLOAT32_MAX, OnnxEngine, SklearnEngine, onnx_session,
                                          trained_beyond_float32)
 from .schema import Issue, Schema, SchemaValidationError, text_issues, validate_frame
@@ -63,7 +64,7 @@ def _onnx_engine(path:Path, record:dict) -> OnnxEngine:
     _verify(path/record.get('model_file', 'model.skops'), record.get('model_sha256'), 'the scikit-learn model')
     onnx_file = path/record['onnx'].get('file', 'model.onnx')
     _verify(onnx_file, record['onnx'].get('sha256'), 'the ONNX model')
-    schema = Schema.from_dict(record['schema'])
+    schema = model_schema(record)  # what the model was fitted on (the derived columns, if any)
     return OnnxEngine(onnx_session(onnx_file.read_bytes()), schema.features, schema.task == 'classification')
 
 # %% ../nbs/07_inference.ipynb #9f3ae62b
@@ -109,6 +110,13 @@ def metadata(self:Predictor) -> dict:
             'extra_columns': self.extra_columns, 'features': [c.name for c in self.schema.features],
             'schema': r['schema'], 'data_fingerprint': r.get('data_fingerprint'), 'versions': r.get('versions')}
 
+# %% ../nbs/07_inference.ipynb #2c7cacfd
+def _derived(engine, path:Path, record:dict, trusted:list|tuple):
+    "`engine` behind a `DerivedEngine` when the run derives its columns; `DeriveError` if not allowed or changed."
+    found = run_derive(record, trusted, where=str(path))
+    return engine if found is None else DerivedEngine(engine, *found, Schema.from_dict(record['schema']),
+                                                      model_schema(record))
+
 # %% ../nbs/07_inference.ipynb #4f971d9a
 @patch(cls_method=True)
 def load(cls:Predictor, ref:str|Path='latest', # 'latest', a run id, or a run folder
@@ -125,10 +133,13 @@ def load(cls:Predictor, ref:str|Path='latest', # 'latest', a run id, or a run fo
     if backend == 'onnx' and why_not:
         raise ArtifactError(f"{path}: cannot use the ONNX backend: {why_not}; use inference.backend=auto or sklearn")
     if backend != 'sklearn' and not why_not:
-        return cls(path, record, 'onnx', _onnx_engine(path, record), record['onnx'].get('reason', ''), extra_columns)
+        engine = _derived(_onnx_engine(path, record), path, record, trusted_types)
+        return cls(path, record, 'onnx', engine, record['onnx'].get('reason', ''), extra_columns)
     run = load_run(path, trusted_types=trusted_types)
     reason = 'chosen by inference.backend=sklearn' if backend == 'sklearn' else why_not
-    engine = SklearnEngine(run.model, run.schema.features, run.schema.task == 'classification')
+    fitted = model_schema(run.record)
+    engine = _derived(SklearnEngine(run.model, fitted.features, fitted.task == 'classification'), path, run.record,
+                      trusted_types)
     return cls(path, run.record, 'sklearn', engine, reason, extra_columns)
 
 # %% ../nbs/07_inference.ipynb #255c821d
