@@ -17,7 +17,7 @@ from starlette.requests import ClientDisconnect
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from .config import ServeConfig
-from .schema import Issue, Schema, SchemaValidationError, text_issues
+from .schema import Issue, Schema, SchemaValidationError, show_range, text_issues
 from .inference import Predictor
 
 # %% auto #0
@@ -38,7 +38,7 @@ def _number_field(c, span:str) -> tuple[Any, str, Any]:
 # %% ../nbs/07a_api.ipynb #cb6315d7
 def _field(c) -> tuple[Any, str, Any]:
     "(Python type, description, example) for one feature column of the schema."
-    span = f"; training range {c.min} .. {c.max}" if c.min is not None else ''
+    span = f"; training range {show_range(c)}" if c.min is not None else ''
     if c.kind in ('numeric', 'integer'): return _number_field(c, span)
     if c.kind == 'boolean': return bool, 'true or false', True
     if c.kind == 'datetime': return datetime, f"date/time, ISO 8601{span}", c.min

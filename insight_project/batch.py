@@ -269,9 +269,9 @@ def _temporaries(dst:Path, errors_path:Path) -> tuple[Path, Path]:
 # %% ../nbs/06c_batch.ipynb #d591f1a9
 def _progress(files:list[Path], src, progress:bool):
     "A progress bar over rows: its total known for Parquet inputs (from their metadata)."
-    from tqdm import tqdm
+    from insight_project.console import progress_bar
     total = sum(count_rows(f) for f in files) if all(table_format(f) == 'parquet' for f in files) else None
-    return tqdm(total=total, unit='row', unit_scale=True, desc=Path(str(src)).name,
+    return progress_bar(total=total, unit='row', unit_scale=True, desc=Path(str(src)).name,
                 disable=None if progress else True, leave=False)
 
 # %% ../nbs/06c_batch.ipynb #916a6fbb

@@ -69,11 +69,24 @@ def _load(config:str|None, # `--config`
 # %% ../nbs/10_cli.ipynb #fe7da0a8
 _SET_HELP = "override a config key, e.g. --set model.cv_folds=3 (repeatable)"
 
+# %% ../nbs/10_cli.ipynb #d7d22792
+def _with_data(sets:list|None, # the `--set` overrides
+               data:str|None, # `--data`: the table
+               target:str|None, # `--target`: the column to predict
+              ) -> list:
+    "`sets` after `data.path` and `data.target` overrides for `--data` and `--target` (JSON-quoted: any name works)."
+    import json
+    given = [f"data.path={json.dumps(str(Path(data).expanduser().resolve()))}"] if data else []
+    given += [f"data.target={json.dumps(target)}"] if target is not None else []
+    return given + list(sets or [])
+
 # %% ../nbs/10_cli.ipynb #3585c0ef
 @call_parse
 def run_main(
     config:str=None, # config file (default: configs/config.yaml, with configs/local.yaml over it)
     set:Param(_SET_HELP, str, action='append')=None,
+    data:str=None, # the table, a CSV or Parquet file (sets data.path)
+    target:str=None, # the column to predict (sets data.target)
     no_eda:bool=False, # skip the EDA report
     verbose:bool=False, # log more detail
 ):
@@ -82,7 +95,7 @@ def run_main(
     from insight_project.console import user_errors
     with user_errors('insight_run'):
         start = time.perf_counter()
-        summary = run_job(_load(config, set, verbose), eda=not no_eda)
+        summary = run_job(_load(config, _with_data(set, data, target), verbose), eda=not no_eda)
         print(format_summary(summary))
         seconds = time.perf_counter() - start
         print(f"\ninsight_run: done in {seconds:.1f}s; run {summary['run_dir'].name}")
@@ -107,6 +120,8 @@ def _list_runs(config:str|None, # `--config`
 @call_parse
 def train_main(config:str=None, # config file (default: configs/config.yaml)
                set:Param(_SET_HELP, str, action='append')=None,
+               data:str=None, # the table, a CSV or Parquet file (sets data.path)
+               target:str=None, # the column to predict (sets data.target)
                list:bool=False, # list the saved runs with their test metric instead of training
                verbose:bool=False, # log more detail
               ):
@@ -114,13 +129,15 @@ def train_main(config:str=None, # config file (default: configs/config.yaml)
     from insight_project.console import user_errors
     with user_errors('insight_train'):
         if list: return _list_runs(config, set, verbose)
-        summary = run_job(_load(config, set, verbose), eda=False, predict=0)
+        summary = run_job(_load(config, _with_data(set, data, target), verbose), eda=False, predict=0)
         print(format_summary(summary))
 
 # %% ../nbs/10_cli.ipynb #d1004648
 @call_parse
 def eda_main(config:str=None, # config file (default: configs/config.yaml)
              set:Param(_SET_HELP, str, action='append')=None,
+             data:str=None, # the table, a CSV or Parquet file (sets data.path)
+             target:str=None, # the column to predict (sets data.target)
              out:str=None, # output folder (default: <reports_dir>/eda)
              verbose:bool=False, # log more detail
             ):
@@ -128,7 +145,7 @@ def eda_main(config:str=None, # config file (default: configs/config.yaml)
     from insight_project.console import user_errors
     with user_errors('insight_eda'):
         from insight_project.eda_report import eda_command
-        print(f"insight_eda: report written to {eda_command(_load(config, set, verbose), out=out)}")
+        print(f"insight_eda: report written to {eda_command(_load(config, _with_data(set, data, target), verbose), out=out)}")
 
 # %% ../nbs/10_cli.ipynb #951f7d88
 def _predict_parts(cfg, # the loaded config

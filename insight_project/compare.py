@@ -127,14 +127,14 @@ def _compare(candidates:list[Candidate], folds:Folds, metric:str, n_jobs,
              time_budget:float|None=None) -> list[CandidateResult]:
     "Cross-validate every candidate in worker processes, with a progress bar and a log line each."
     from joblib import Parallel
-    from tqdm import tqdm
+    from insight_project.console import progress_bar
     from tqdm.contrib.logging import logging_redirect_tqdm
     n, out, start = len(folds.splits), [], time.perf_counter()
     total = sum(_fits_planned(c, folds) for c in candidates)
     log.info(f"cross-validating {len(candidates)} candidates (baseline included) on {len(folds.y)} "
              f"rows, {n} folds, {total} fits")
     deadline = start + time_budget if time_budget else None
-    bar = tqdm(total=total, unit='fit', desc='cross-validating', disable=None, leave=False)
+    bar = progress_bar(total=total, unit='fit', desc='cross-validating', disable=None, leave=False)
     parallel = Parallel(n_jobs=n_jobs, return_as='generator_unordered')
     with parallel, fit_threads(len(folds.y)), logging_redirect_tqdm([log]), bar:
         for candidate in candidates:

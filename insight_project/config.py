@@ -15,7 +15,8 @@ from typing import Any, Literal, get_args
 
 import yaml
 from fastcore.basics import patch
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 # %% auto #0
 __all__ = ['SplitProtocol', 'FeatureKind', 'MAX_CONFIG_BYTES', 'MAX_ALIAS_VALUES', 'MAX_YAML_DEPTH', 'log', 'InsightError',
@@ -85,6 +86,7 @@ class SplitConfig(_Section):
 
 # %% ../nbs/00_config.ipynb #d96be7c7
 FeatureKind = Literal['numeric', 'onehot', 'target', 'boolean', 'datetime', 'ordinal', 'text', 'drop']
+_DERIVE_NAME = re.compile(r'[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*')
 class FeaturesConfig(_Section):
     "How the schema becomes model inputs."
     max_onehot: int = Field(20, ge=2, description="categoricals with more distinct values are target-encoded")
@@ -94,6 +96,13 @@ class FeaturesConfig(_Section):
     columns: dict[str, FeatureKind] = Field({}, description="per-column override of the encoding")
     holidays: str|None = Field(None, description="a country code (e.g. US, GB, DE): holiday features for dates")
     ordinal: dict[str, list] = Field({}, description="column -> its levels in order (implies encoding it as ordinal)")
+    derive: str|None = Field(None, description="'package.module:function', DataFrame in and out, run on raw "
+                             "rows before the plan (its package must be in model.allowed_modules)")
+    @field_validator('derive')
+    @classmethod
+    def _derive_name(cls, v):
+        if v is None or _DERIVE_NAME.fullmatch(v): return v
+        raise PydanticCustomError('derive_name', "expected 'package.module:function', e.g. 'my_project.features:derive'")
 
 # %% ../nbs/00_config.ipynb #ecbe0ee3
 class SearchConfig(_Section):

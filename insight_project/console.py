@@ -15,7 +15,7 @@ from pathlib import Path
 from .config import InsightError, log
 
 # %% auto #0
-__all__ = ['setup_logging', 'user_errors']
+__all__ = ['setup_logging', 'progress_bar', 'user_errors']
 
 # %% ../nbs/00a_console.ipynb #b7ba4e89
 def setup_logging(verbose:bool=False, # also show debug lines
@@ -27,6 +27,21 @@ def setup_logging(verbose:bool=False, # also show debug lines
     log.addHandler(handler)
     log.setLevel(logging.DEBUG if verbose else logging.INFO)
     log.propagate = False
+
+# %% ../nbs/00a_console.ipynb #28c50712
+def _in_kernel() -> bool:
+    "Whether this code runs in a Jupyter kernel (where stderr is no terminal, yet a person watches)."
+    ipython = getattr(sys.modules.get('IPython'), 'get_ipython', lambda: None)()
+    return ipython is not None and 'IPKernelApp' in getattr(ipython, 'config', {})
+
+# %% ../nbs/00a_console.ipynb #bb0aa129
+def progress_bar(iterable=None, # what to iterate over, if anything
+                 **kwargs, # tqdm's arguments; `disable=None` (the default): on a terminal or in a kernel only
+                ):
+    "A tqdm bar: a widget in a Jupyter kernel, text on a terminal, nothing when stderr is a file or a pipe."
+    from tqdm.auto import tqdm
+    if kwargs.get('disable') is None: kwargs['disable'] = False if _in_kernel() else None
+    return tqdm(iterable, **kwargs)
 
 # %% ../nbs/00a_console.ipynb #c546b41a
 _STORAGE_ERRORS = {errno.ENOSPC: 'no space left on the device',

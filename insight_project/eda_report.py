@@ -64,9 +64,9 @@ FIGURES = {  # file stem -> (heading, what to look for, how to draw it)
 # %% ../nbs/02b_eda_report.ipynb #87e3c00d
 def _draw_all(inputs:_Inputs, progress:bool) -> dict[str, bytes|str]:
     "Each figure of `FIGURES` as PNG bytes, or the reason it was not drawn."
-    from tqdm import tqdm
+    from insight_project.console import progress_bar
     out = {}
-    bar = tqdm(FIGURES, desc='EDA figures', unit='figure', disable=None if progress else True)
+    bar = progress_bar(FIGURES, desc='EDA figures', unit='figure', disable=None if progress else True)
     for name in bar:
         bar.set_postfix_str(name)
         start = time.perf_counter()

@@ -25,12 +25,13 @@ from .conform import conform_records, fast_plan
 from .config import Config, InsightError, expand_env
 from .data import DataError
 from .decision import apply_decision
+from .derive import DerivedEngine, model_schema, run_derive
 from .onnx_export import (FLOAT32_MAX, OnnxEngine, SklearnEngine, onnx_session,
                                          trained_beyond_float32)
-from .schema import Issue, Schema, SchemaValidationError, text_issues, validate_frame
+from .schema import Issue, Schema, SchemaValidationError, show_range, text_issues, validate_frame
 
 # %% auto #0
-__all__ = ['BACKENDS', 'Scored', 'Predictor', 'parse_record', 'predict_command']
+__all__ = ['BACKENDS', 'RECORD_PROBLEMS_SHOWN', 'Scored', 'Predictor', 'parse_record', 'predict_command']
 
 # %% ../nbs/07_inference.ipynb #fc8f2e88
 BACKENDS = ('auto', 'onnx', 'sklearn')
@@ -70,7 +71,7 @@ def _onnx_engine(path:Path, record:dict, digests:dict|None=None) -> OnnxEngine:
     if digest != record['onnx'].get('sha256'):
         raise ArtifactError(f"{onnx_file}: sha256 does not match run.json: the file was modified or corrupted after "
                             "saving; retrain or restore it")
-    schema = Schema.from_dict(record['schema'])
+    schema = model_schema(record)  # what the model was fitted on (the derived columns, if any)
     return OnnxEngine(onnx_session(data, onnx_file), schema.features, schema.task == 'classification')
 
 # %% ../nbs/07_inference.ipynb #9f3ae62b
@@ -117,6 +118,13 @@ def metadata(self:Predictor) -> dict:
             'extra_columns': self.extra_columns, 'features': [c.name for c in self.schema.features],
             'schema': r['schema'], 'data_fingerprint': r.get('data_fingerprint'), 'versions': r.get('versions')}
 
+# %% ../nbs/07_inference.ipynb #2c7cacfd
+def _derived(engine, path:Path, record:dict, trusted:list|tuple):
+    "`engine` behind a `DerivedEngine` when the run derives its columns; `DeriveError` if not allowed or changed."
+    found = run_derive(record, trusted, where=str(path))
+    return engine if found is None else DerivedEngine(engine, *found, Schema.from_dict(record['schema']),
+                                                      model_schema(record))
+
 # %% ../nbs/07_inference.ipynb #4f971d9a
 @patch(cls_method=True)
 def load(cls:Predictor, ref:str|Path='latest', # 'latest', a run id, or a run folder
@@ -134,10 +142,13 @@ def load(cls:Predictor, ref:str|Path='latest', # 'latest', a run id, or a run fo
     if backend == 'onnx' and why_not:
         raise ArtifactError(f"{path}: cannot use the ONNX backend: {why_not}; use inference.backend=auto or sklearn")
     if backend != 'sklearn' and not why_not:
-        return cls(path, record, 'onnx', _onnx_engine(path, record, digests), record['onnx'].get('reason', ''), extra_columns)
+        engine = _derived(_onnx_engine(path, record, digests), path, record, trusted_types)
+        return cls(path, record, 'onnx', engine, record['onnx'].get('reason', ''), extra_columns)
     run = load_run(path, trusted_types=trusted_types)
     reason = 'chosen by inference.backend=sklearn' if backend == 'sklearn' else why_not
-    engine = SklearnEngine(run.model, run.schema.features, run.schema.task == 'classification')
+    fitted = model_schema(run.record)
+    engine = _derived(SklearnEngine(run.model, fitted.features, fitted.task == 'classification'), path, run.record,
+                      trusted_types)
     return cls(path, run.record, 'sklearn', engine, reason, extra_columns)
 
 # %% ../nbs/07_inference.ipynb #255c821d
@@ -149,7 +160,7 @@ def _range_issues(frame:pd.DataFrame, schema:Schema, row_offset:int=0) -> list[I
         values = frame[c.name].to_numpy(dtype='float64')
         for i in np.flatnonzero(np.abs(values) > FLOAT32_MAX):
             out.append(Issue(int(i) + row_offset, c.name, f"{values[i]:g} is beyond ±3.4e38, the largest number the "
-                             "model's float32 inputs hold", f"a number (training range {c.min} .. {c.max})"))
+                             "model's float32 inputs hold", f"a number (training range {show_range(c)})"))
     return out
 
 # %% ../nbs/07_inference.ipynb #bafb27c6
@@ -400,6 +411,20 @@ def _file_summary(res:FileResult, predictor:Predictor) -> list[str]:
         lines.append(f"insight_predict: values not seen in training (accepted): {seen}")
     return lines
 
+# %% ../nbs/07_inference.ipynb #a9bf7aa1
+RECORD_PROBLEMS_SHOWN = 50  # problems of a --record listed in the message; beyond, they go to a file
+
+def _every_problem(e:SchemaValidationError, # what validating the record raised
+                   folder:Path, # where the file of problems goes when there are too many to print
+                  ) -> SchemaValidationError:
+    "`e` with every problem in its message, or, past `RECORD_PROBLEMS_SHOWN`, the first ten and a file of them all."
+    if len(e.issues) <= RECORD_PROBLEMS_SHOWN: return SchemaValidationError(e.issues, e.source, limit=len(e.issues))
+    folder.mkdir(parents=True, exist_ok=True); path = folder/'record_problems.txt'
+    path.write_text(''.join(f"{i}\n" for i in e.issues), encoding='utf-8')
+    out = SchemaValidationError(e.issues, e.source)
+    out.args = (f"{out.args[0].split('; and ')[0]}; every problem is listed in {path}",)
+    return out
+
 # %% ../nbs/07_inference.ipynb #7b260864
 def predict_command(cfg:Config, # the loaded config (`inference` and `output` sections)
                     model:str='latest', # run id, run folder, or 'latest'
@@ -415,7 +440,9 @@ def predict_command(cfg:Config, # the loaded config (`inference` and `output` se
     parsed = parse_record(record) if record is not None else None
     predictor = Predictor.load(model, cfg.models_dir, backend=cfg.inference.backend,
                                extra_columns=cfg.inference.extra_columns, trusted_types=config_trusted_types(cfg))
-    if parsed is not None: return print(json.dumps(predictor.predict_one(parsed, source='--record')))
+    if parsed is not None:
+        try: return print(json.dumps(predictor.predict_one(parsed, source='--record')))
+        except SchemaValidationError as e: raise _every_problem(e, cfg.reports_dir) from None
     res = predictor.predict_file(input, output, chunk_size=cfg.inference.chunk_size,
                                  strict=strict or cfg.inference.strict)
     print('\n'.join(_file_summary(res, predictor)))

@@ -18,7 +18,7 @@ from pathlib import Path
 from fastcore.script import call_parse
 
 from .config import InsightError
-from .new_starters import EXPLORE_CELLS, INDEX_CELLS, NO_TABLE_NOTE, PREDICT_CELLS, TRAIN_CELLS
+from .new_starters import DATA_NOTE, EXPLORE_CELLS, INDEX_CELLS, NO_TABLE_NOTE, PREDICT_CELLS, TRAIN_CELLS
 from .new_templates import (
     CI_RUN, CONFIG_YAML, CONFTEST_PY, GITATTRIBUTES, GITCONFIG, GITIGNORE, LOCK_SH, MAKEFILE, NO_TABLE_TODO,
     PYPROJECT_TOML, SETTINGS_INI, SETUP_PY, SETUP_SH, WORKFLOW_YML, fill_template)
@@ -26,8 +26,8 @@ from .new_templates import (
 # %% auto #0
 __all__ = ['TASKS', 'COPY_LIMIT', 'NewProjectError', 'package_name', 'table_columns', 'check_request', 'settings_ini',
            'config_yaml', 'example_table', 'place_data', 'lock_lines', 'requirements_lock', 'notebook',
-           'starter_notebooks', 'support_files', 'project_files', 'write_files', 'run_notebooks', 'make_readme',
-           'git_init', 'new_project', 'new_main']
+           'starter_notebooks', 'support_files', 'project_files', 'write_files', 'package_wheel', 'run_notebooks',
+           'make_readme', 'git_init', 'new_project', 'new_main']
 
 # %% ../nbs/10c_new.ipynb #72c6e52c
 class NewProjectError(InsightError):
@@ -204,17 +204,23 @@ def requirements_lock(pkg:str, # the new package (never pinned)
             "# insight_project itself is installed by build/setup.sh. Refresh: make lock\n")
     return head + '\n'.join(lock_lines(exclude)) + '\n'
 
+# %% ../nbs/10c_new.ipynb #87dd71c7
+def _data_view(kind:str, source:str) -> str:
+    "A starter's example cell marked `#| data_view`: its output shows the data, its asserts check what survives."
+    if kind != 'code' or source.startswith(('#| export', '#| hide', '#| default_exp')): return source
+    return f"#| data_view\n{source}"
+
 # %% ../nbs/10c_new.ipynb #c3133b82
 def notebook(cells:list, # (kind, source) pairs; kind 'md' or 'code'
              **values, # `__KEY__` -> value replacements for the sources
             ):
-    "An nbformat v4 notebook of `cells` with the values filled in and stable cell ids."
+    "An nbformat v4 notebook of `cells` with the values filled in, examples marked `#| data_view`, stable ids."
     import nbformat
     kernel = {'display_name': 'python3', 'language': 'python', 'name': 'python3'}
     nb = nbformat.v4.new_notebook(metadata={'kernelspec': kernel})
     for i, (kind, source) in enumerate(cells):
         make = nbformat.v4.new_markdown_cell if kind == 'md' else nbformat.v4.new_code_cell
-        nb.cells.append(make(fill_template(source, **values), id=f'cell-{i:02d}'))
+        nb.cells.append(make(fill_template(_data_view(kind, source), **values), id=f'cell-{i:02d}'))
     return nb
 
 # %% ../nbs/10c_new.ipynb #2b7ebd97
@@ -222,9 +228,11 @@ def starter_notebooks(pkg:str, # the package name
                       name:str, # the project's title
                       description:str, # one line, for the home page
                       example:bool=False, # the table is the generated stand-in: say what to fill in
+                      commit_data:bool=True, # data/ is committed (else the home page says it is not, and why)
                      ) -> dict:
     "{file name in nbs/: notebook}: index, 00_explore, 01_train, 02_predict_serve."
-    values = dict(pkg=pkg, name=name, description=description, fill_in=NO_TABLE_NOTE if example else '')
+    values = dict(pkg=pkg, name=name, description=description, fill_in=NO_TABLE_NOTE if example else '',
+                  data_note='' if commit_data else DATA_NOTE)
     cells = {'index.ipynb': INDEX_CELLS, '00_explore.ipynb': EXPLORE_CELLS, '01_train.ipynb': TRAIN_CELLS,
              '02_predict_serve.ipynb': PREDICT_CELLS}
     return {fn: notebook(c, **values) for fn, c in cells.items()}
@@ -233,6 +241,7 @@ def starter_notebooks(pkg:str, # the package name
 def support_files(pkg:str, # the package name
                   name:str, # the project's title
                   description:str, # one line
+                  commit_data:bool=True, # commit data/ (else .gitignore leaves it out)
                  ) -> dict:
     "{path relative to the project: text} for the settings, scripts and git files of a new project."
     import insight_project
@@ -241,7 +250,7 @@ def support_files(pkg:str, # the package name
               '.ci/run': CI_RUN, '.github/workflows/ci.yml': WORKFLOW_YML}
     return {'settings.ini': settings_ini(pkg, name, description), 'setup.py': SETUP_PY, 'conftest.py': CONFTEST_PY,
             'Makefile': MAKEFILE, **{k: fill_template(t, **v) for k, t in filled.items()},
-            'build/requirements.lock': requirements_lock(pkg), '.gitignore': GITIGNORE,
+            'build/requirements.lock': requirements_lock(pkg), '.gitignore': GITIGNORE + ('' if commit_data else 'data/\n'),
             '.gitattributes': GITATTRIBUTES, '.gitconfig': GITCONFIG}
 
 # %% ../nbs/10c_new.ipynb #34dc3316
@@ -250,12 +259,13 @@ def project_files(pkg:str, # the package name
                   description:str, # one line
                   config:str, # configs/config.yaml
                   example:bool=False, # the table is the generated stand-in
+                  commit_data:bool=True, # commit data/ (else it is gitignored, and the home page says so)
                  ) -> dict:
     "{path relative to the project: text} for every file `insight_new` writes, notebooks included."
     import nbformat
-    files = {**support_files(pkg, name, description), 'configs/config.yaml': config,
+    files = {**support_files(pkg, name, description, commit_data), 'configs/config.yaml': config,
              'README.md': f'# {name}\n\n> {description}\n', f'{pkg}/__init__.py': '__version__ = "0.0.1"\n'}
-    notebooks = starter_notebooks(pkg, name, description, example)
+    notebooks = starter_notebooks(pkg, name, description, example, commit_data)
     files.update({f'nbs/{fn}': nbformat.writes(nb) + '\n' for fn, nb in notebooks.items()})
     return files
 
@@ -280,6 +290,38 @@ def _docs_assets() -> Path|None:
     for folder in (here/'static'/'docs', here.parent/'static'/'docs'):
         if (folder/'iframe-worker'/'shim.js').is_file(): return folder
     return None
+
+# %% ../nbs/10c_new.ipynb #94748861
+def _wheel_files() -> dict[str, bytes]:
+    "{path in the wheel: bytes}: the running insight_project's files and its installed metadata, without RECORD."
+    import insight_project
+    from importlib.metadata import distribution
+    dist, here = distribution('insight_project'), Path(insight_project.__file__).resolve().parent
+    info = f"insight_project-{dist.version}.dist-info"
+    files = {f"insight_project/{p.relative_to(here).as_posix()}": p.read_bytes() for p in sorted(here.rglob('*'))
+             if p.is_file() and '__pycache__' not in p.parts and p.suffix not in ('.pyc', '.pyo')}
+    files[f'{info}/METADATA'] = (dist.read_text('METADATA') or dist.read_text('PKG-INFO')).encode()  # (egg-info: PKG-INFO)
+    files[f'{info}/entry_points.txt'] = (dist.read_text('entry_points.txt') or '').encode()
+    files[f'{info}/top_level.txt'] = b'insight_project\n'
+    files[f'{info}/WHEEL'] = b'Wheel-Version: 1.0\nGenerator: insight_new\nRoot-Is-Purelib: true\nTag: py3-none-any\n'
+    return files
+
+# %% ../nbs/10c_new.ipynb #7ac9d471
+def package_wheel(dest:Path, # the folder to write into (created if needed), e.g. the new project's build/wheels
+                 ) -> Path:
+    "A wheel of the running insight_project, packed from its files, in `dest`; its path."
+    import base64, hashlib, zipfile
+    from importlib.metadata import version
+    files, name = _wheel_files(), f"insight_project-{version('insight_project')}"
+    digest = lambda b: base64.urlsafe_b64encode(hashlib.sha256(b).digest()).rstrip(b'=').decode()
+    record = [f"{n},sha256={digest(b)},{len(b)}" for n, b in files.items()] + [f"{name}.dist-info/RECORD,,"]
+    files[f"{name}.dist-info/RECORD"] = ('\n'.join(record) + '\n').encode()
+    dest.mkdir(parents=True, exist_ok=True); path = dest/f"{name}-py3-none-any.whl"
+    with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as z:
+        for n, b in files.items():
+            entry = zipfile.ZipInfo(n, date_time=(1980, 1, 1, 0, 0, 0)); entry.external_attr = 0o644 << 16
+            z.writestr(entry, b, zipfile.ZIP_DEFLATED)
+    return path
 
 # %% ../nbs/10c_new.ipynb #1ee66786
 def _run(cmd:list, root:Path, what:str, timeout:int=1800, **env):
@@ -327,14 +369,16 @@ def git_init(root:Path, # the project
     return git('rev-parse', 'HEAD')
 
 # %% ../nbs/10c_new.ipynb #cfbb0417
-def _write_project(root:Path, pkg:str, name:str, data, target, task) -> None:
-    "Place the table and write every file of the project (and the docs assets) under `root`."
+def _write_project(root:Path, pkg:str, name:str, data, target, task, commit_data:bool=False) -> None:
+    "Place the table and write every file of the project (the insight_project wheel, the docs assets) under `root`."
     example = data is None
     path = place_data(data, root)
     target = target if not example else 'label'
     description = ('A machine-learning project (example data).' if example
                    else f"Predicting {target} from {Path(data).name}.")
-    write_files(root, project_files(pkg, name, description, config_yaml(name, path, target, task, example), example))
+    config = config_yaml(name, path, target, task, example)
+    write_files(root, project_files(pkg, name, description, config, example, commit_data or example))
+    package_wheel(root/'build'/'wheels')
     if assets := _docs_assets(): shutil.copytree(assets, root/'static'/'docs')
 
 # %% ../nbs/10c_new.ipynb #6ce0f20f
@@ -356,6 +400,7 @@ def new_project(dest:str|Path, # the folder to create (absent or empty)
                 target:str|None=None, # the column to predict (needed with `data`)
                 task:str|None=None, # classification, regression, or None (inferred from the target)
                 run:bool=True, # run the notebooks once so they open with outputs (trains a first model)
+                commit_data:bool=False, # commit data/ (else it is gitignored: a table may be confidential)
                 say=print, # where progress lines go (None: nowhere)
                ) -> Path:
     "Create a standalone nbdev project at `dest` using insight_project as a library; returns its path."
@@ -364,7 +409,7 @@ def new_project(dest:str|Path, # the folder to create (absent or empty)
     root, existed = Path(dest).expanduser().resolve(), Path(dest).exists()
     try:
         root.mkdir(parents=True, exist_ok=True)
-        _write_project(root, package_name(root), root.name, data, target, task)
+        _write_project(root, package_name(root), root.name, data, target, task, commit_data)
         _finish_project(root, package_name(root), root.name, run, say)
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
@@ -379,11 +424,11 @@ def new_main(dest:str, # the folder to create (absent or empty); the package is 
              target:str=None, # the column to predict
              task:str=None, # classification or regression (default: inferred from the target)
              no_run:bool=False, # do not run the notebooks now (they then open without outputs)
+             commit_data:bool=False, # commit the table in data/ (by default data/ is gitignored: it may be confidential)
             ):
     "Create a new nbdev project that uses insight_project as a library, with starter notebooks for your table."
     import shlex
     from insight_project.console import user_errors
     with user_errors('insight_new'):
-        root = new_project(dest, data=data, target=target, task=task, run=not no_run)
-        print(f"insight_new: created {root}\nnext:  cd {shlex.quote(dest)} && make run && make test   (until insight_project is "
-              "on the package index: INSIGHT_PROJECT_SOURCE=/path/to/its/checkout make run)")
+        root = new_project(dest, data=data, target=target, task=task, run=not no_run, commit_data=commit_data)
+        print(f"insight_new: created {root}\nnext:  cd {shlex.quote(dest)} && make run && make test")

@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['HIDDEN_CELL', 'EXPORT_CELL', 'EXPLORE_CELLS', 'TRAIN_CELLS', 'PREDICT_CELLS', 'INDEX_CELLS', 'NO_TABLE_NOTE']
+__all__ = ['HIDDEN_CELL', 'EXPORT_CELL', 'EXPLORE_CELLS', 'TRAIN_CELLS', 'PREDICT_CELLS', 'INDEX_CELLS', 'NO_TABLE_NOTE',
+           'DATA_NOTE']
 
 # %% ../nbs/10b_new_starters.ipynb #22622021
 HIDDEN_CELL = ('code', '#| hide\nfrom insight_project.notebook import fixed_display; fixed_display()\n'
@@ -112,7 +113,9 @@ HIDDEN_CELL,
        'that ignores the features, refit the best, score it on the test rows, and save the run '
        '(model, schema, metrics, figures, model card) under `models/`, with `models/latest` '
        'pointing at it. `make run` does the same from the command line. Which candidates, which '
-       'metric and how many folds are set in `configs/config.yaml` (`model:`).'),
+       'metric and how many folds are set in `configs/config.yaml` (`model:`).\n\nBelow, the run '
+       'is saved in a temporary folder, so that `make test` never writes into `models/` nor moves '
+       '`models/latest`, which `make serve` serves: `make run` is what publishes a model.'),
 ('code', '''#| export
 from __future__ import annotations
 
@@ -126,12 +129,13 @@ def train(cfg:Config|None=None, # the project config (default: `project_config()
          ) -> dict:
     "Train, compare with the baseline, evaluate and save a run under models/; returns the run's summary."
     return run_job(cfg or project_config(), eda=eda, predict=5)'''),
-('code', '''cfg = project_config()
+('code', '''import tempfile
+scratch = tempfile.mkdtemp(prefix='__PKG__-test-')  # this notebook's own models folder: models/ is make run's
+cfg = project_config(f'output.models_dir={scratch}/models', f'output.reports_dir={scratch}/reports')
 summary = train(cfg)
 record = summary['record']
 print(f"{record['task']}: selected {record['selected']} by {record['metric']}")
-assert (summary['run_dir']/'model.skops').is_file()
-test_eq((cfg.models_dir/'latest').read_text().strip(), summary['run_dir'].name)'''),
+assert (summary['run_dir']/'model.skops').is_file() and summary['run_dir'].parent == cfg.models_dir'''),
 ('md', 'The cross-validated comparison, the baseline included: a candidate that does not clearly '
        'beat the baseline has not learned anything from the features.'),
 ('code', '''from insight_project.pipeline import comparison_table
@@ -157,6 +161,15 @@ Image(figures[main])'''),
 ('code', '''predictions = summary['predictions']
 test_eq(len(predictions), 5)
 predictions.drop(columns=['backend'])'''),
+('md', '## Your own features\n\nA column computed from others (a sum, a ratio, a weekday) is a '
+       'function of this package, DataFrame in and DataFrame out. Write it with `#| export` in a '
+       'notebook of yours (for example `nbs/00a_features.ipynb`, exporting `__PKG__.features`), '
+       'with a test beside it, then set `features.derive: "__PKG__.features:derive"` in '
+       '`configs/config.yaml` and add `__PKG__` to `model.allowed_modules`. Training runs it on '
+       'the raw rows before the feature plan, and every prediction (`insight_predict`, `make '
+       'serve`) runs it on the raw records, so clients keep sending the columns of your table. A '
+       "run records the function's source: after editing it, `make run` again; a run whose "
+       'function has changed since is refused, in one line.'),
 EXPORT_CELL,
 ]
 
@@ -176,6 +189,7 @@ from __future__ import annotations
 from insight_project.config import Config
 from insight_project.inference import Predictor
 from insight_project.serve import create_app
+from insight_project.trust import config_trusted_types
 
 from __PKG__.explore import project_config
 from __PKG__.train import train'''),
@@ -185,11 +199,14 @@ def load_predictor(ref:str='latest', # 'latest', a run id, or a run folder
                   ) -> Predictor:
     "The saved model `ref`, verified and ready; trains one first when the project has none yet."
     cfg = cfg or project_config()
-    if ref == 'latest' and not (cfg.models_dir/'latest').is_file(): train(cfg)
-    return Predictor.load(ref, cfg.models_dir, backend=cfg.inference.backend, extra_columns=cfg.inference.extra_columns)'''),
+    if ref == 'latest' and not (cfg.models_dir/'latest').exists(): train(cfg)
+    return Predictor.load(ref, cfg.models_dir, backend=cfg.inference.backend, extra_columns=cfg.inference.extra_columns,
+                          trusted_types=config_trusted_types(cfg))'''),
 ('code', '''import json
 from __PKG__.explore import load_data
-cfg = project_config()
+import tempfile
+scratch = tempfile.mkdtemp(prefix='__PKG__-test-')  # a model of its own, trained there: models/ is make run's
+cfg = project_config(f'output.models_dir={scratch}/models', f'output.reports_dir={scratch}/reports')
 predictor = load_predictor(cfg=cfg)
 df, schema = load_data(cfg)
 features = df.drop(columns=[cfg.data.target])
@@ -261,10 +278,10 @@ HIDDEN_CELL,
        '`__PKG__` package, its tests and its documentation.__FILL_IN__\n\nOn a machine with '
        'Python 3.10+ and `make`, two commands:\n\n```bash\nmake run    # create .venv from '
        'build/, then train, evaluate and save a model on configs/config.yaml\nmake test   # the '
-       'same environment, then every notebook as a test\n```\n\n> [!NOTE]\n> insight_project is '
-       'not on the package index yet: until it is, point the setup at a checkout or a wheel, '
-       'e.g. `INSIGHT_PROJECT_SOURCE=~/src/insight_project make run` (a checkout is installed '
-       'editable).'),
+       'same environment, then every notebook as a test\n```\n\ninsight_project installs from '
+       '`build/wheels/`, the exact version that made this project, committed with it; '
+       '`INSIGHT_PROJECT_SOURCE=/path/to/a/checkout/or.whl make env` installs another (a checkout '
+       'editable), and without either the package index is used.__DATA_NOTE__'),
 ('md', '## The notebooks\n\n| notebook | module | what it does |\n|---|---|---|\n| '
        '[00_explore](00_explore.ipynb) | `__PKG__.explore` | the config, the table, its schema '
        'and a first look |\n| [01_train](01_train.ipynb) | `__PKG__.train` | compare models with '
@@ -294,3 +311,9 @@ NO_TABLE_NOTE = ('\n\n> [!IMPORTANT]\n> **No table was given when this project w
                  '`data/example.csv`, a small generated stand-in predicting `label`. Put your table in `data/`, '
                  'set `data.path` and `data.target` in `configs/config.yaml`, then run `make run` and `make test`: '
                  'every notebook follows the config.')
+
+# %% ../nbs/10b_new_starters.ipynb #fe822b56
+DATA_NOTE = ('\n\n> [!NOTE]\n> **`data/` is not committed** (see `.gitignore`): a table may be confidential, '
+             'and it goes wherever the repository goes. Share it apart from the code; on a clone (CI included) '
+             'put it back in `data/`, or point `data.path` at it (`${env:NAME}` works), before `make run`. '
+             '`insight_new --commit_data` makes a project that commits it.')

@@ -126,10 +126,15 @@ split:
   test_size: 0.2  # fraction held out for the final test
   seed: 42
 
+features:
+  derive: null  # "<this package>.features:derive": columns computed from raw rows (see nbs/01_train.ipynb);
+                # its package must be in model.allowed_modules
+
 model:
   cv_folds: 5
   seed: 42
   n_jobs: 1
+  allowed_modules: [sklearn, lightgbm]  # packages whose code a run may import (estimators, features.derive)
   candidates: null  # null: insight_project's default set for the task
 
 output:
@@ -150,11 +155,12 @@ NO_TABLE_TODO = '''#
 # %% ../nbs/10a_new_templates.ipynb #40f35486
 SETUP_SH = r'''#!/usr/bin/env bash
 # Create (or update) this project's environment in .venv: the pinned packages of build/requirements.lock,
-# insight_project, then this project (editable) with its dev tools, the Jupyter kernel and nbdev's git hooks.
+# insight_project, then this project (editable) with its dev tools, the Jupyter kernel, nbdev's git hooks, and the
+# notebooks trusted.
 #   bash build/setup.sh            # idempotent: does nothing when .venv is up to date
-# Environment: PYTHON picks the interpreter (default: python3); VENV the folder (default: .venv);
-#   INSIGHT_PROJECT_SOURCE installs insight_project from a checkout folder (editable) or a wheel file
-#   instead of the package index.
+# Environment: PYTHON picks the interpreter (default: python3); VENV the folder (default: .venv).
+# insight_project comes from, in this order: INSIGHT_PROJECT_SOURCE (a checkout folder, installed editable, or a
+#   wheel file); the wheel in build/wheels/ (the version that made this project); the package index.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
@@ -173,40 +179,63 @@ if [ -n "$SOURCE" ]; then
   elif [ -f "$SOURCE" ] && [[ "$SOURCE" == *.whl ]]; then SOURCE="$(cd "$(dirname "$SOURCE")" && pwd)/$(basename "$SOURCE")"
   else echo "build/setup.sh: INSIGHT_PROJECT_SOURCE=$SOURCE is neither an insight_project checkout nor a .whl file" >&2; exit 2
   fi
+else
+  wheels=(build/wheels/insight_project-*.whl)
+  if [ -f "${wheels[-1]}" ]; then SOURCE="$(pwd)/${wheels[-1]}"; fi
 fi
+if [ -d "$SOURCE" ]; then from="checkout $SOURCE"
+elif [ -n "$SOURCE" ]; then from="wheel $(basename "$SOURCE") $(sha256sum "$SOURCE" | cut -c1-16)"
+else from="index insight_project>=__VERSION__"; fi
 
 stamp="$VENV/.insight-stamp"
-want="$( { cat "$LOCK" settings.ini setup.py; echo "$SOURCE"; } | sha256sum | cut -c1-16)"
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/python" ]; then
+source_stamp="$VENV/.insight-project-source"
+want="$(cat "$LOCK" settings.ini setup.py | sha256sum | cut -c1-16)"
+fresh=0
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/python" ]; then fresh=1; fi
+if [ "$fresh" = 1 ] && [ -f "$source_stamp" ] && [ "$(cat "$source_stamp")" = "$from" ]; then
   echo "build/setup.sh: $VENV is up to date"; exit 0
 fi
 
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 pip=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
-"${pip[@]}" --upgrade pip
-echo "build/setup.sh: installing the pinned environment from $LOCK into $VENV ..."
-"${pip[@]}" -r "$LOCK"
-if [ -z "$SOURCE" ]; then "${pip[@]}" -c "$LOCK" "insight_project>=__VERSION__"
-elif [ -d "$SOURCE" ]; then "${pip[@]}" -c "$LOCK" -e "$SOURCE"
-else "${pip[@]}" -c "$LOCK" "$SOURCE"
+if [ "$fresh" = 0 ]; then
+  "${pip[@]}" --upgrade pip
+  echo "build/setup.sh: installing the pinned environment from $LOCK into $VENV ..."
+  "${pip[@]}" -r "$LOCK"
+  again=()
+else
+  echo "build/setup.sh: insight_project from $from (the rest of $VENV is up to date)"
+  again=(--force-reinstall --no-deps)
 fi
-"${pip[@]}" -c "$LOCK" -e ".[dev]"
-"$VENV/bin/python" -m ipykernel install --prefix "$VENV" --name python3 >/dev/null 2>&1 || true
-if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-  "$VENV/bin/nbdev_install_hooks" >/dev/null || echo "build/setup.sh: warning: nbdev_install_hooks failed" >&2
+if [ -z "$SOURCE" ]; then
+  "${pip[@]}" -c "$LOCK" ${again[@]+"${again[@]}"} "insight_project>=__VERSION__" || {
+    echo "build/setup.sh: insight_project>=__VERSION__ is not on the package index and build/wheels/ has no wheel of it; set INSIGHT_PROJECT_SOURCE=/path/to/an/insight_project/checkout/or.whl" >&2; exit 2; }
+elif [ -d "$SOURCE" ]; then "${pip[@]}" -c "$LOCK" ${again[@]+"${again[@]}"} -e "$SOURCE"
+else "${pip[@]}" -c "$LOCK" ${again[@]+"${again[@]}"} "$SOURCE"
+fi
+if [ "$fresh" = 0 ]; then
+  "${pip[@]}" -c "$LOCK" -e ".[dev]"
+  "$VENV/bin/python" -m ipykernel install --prefix "$VENV" --name python3 >/dev/null 2>&1 || true
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    "$VENV/bin/nbdev_install_hooks" >/dev/null || echo "build/setup.sh: warning: nbdev_install_hooks failed" >&2
+  fi
+  "$VENV/bin/nbdev_trust" >/dev/null 2>&1 || echo "build/setup.sh: warning: nbdev_trust failed" >&2
 fi
 echo "$want" > "$stamp"
+echo "$from" > "$source_stamp"
 echo "build/setup.sh: ready; activate with: source $VENV/bin/activate"
 '''
 
 # %% ../nbs/10a_new_templates.ipynb #031d8d38
 LOCK_SH = r'''#!/usr/bin/env bash
 # Re-resolve insight_project and this project's requirements (with the dev extras) in a scratch venv and pin them all
-# in build/requirements.lock. INSIGHT_PROJECT_SOURCE works as in build/setup.sh.
+# in build/requirements.lock. insight_project comes from where build/setup.sh takes it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 SOURCE="${INSIGHT_PROJECT_SOURCE:-}"
+wheels=(build/wheels/insight_project-*.whl)
+if [ -z "$SOURCE" ] && [ -f "${wheels[-1]}" ]; then SOURCE="$(pwd)/${wheels[-1]}"; fi
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 "$PYTHON" -m venv "$tmp/venv"
 pip=("$tmp/venv/bin/python" -m pip)
@@ -224,7 +253,7 @@ echo "build/lock.sh: wrote build/requirements.lock ($(grep -vc '^#' build/requir
 
 # %% ../nbs/10a_new_templates.ipynb #eec9a835
 MAKEFILE = '''# The project's commands. Each creates .venv from build/ first when it is missing or stale.
-# insight_project comes from the package index, or from INSIGHT_PROJECT_SOURCE (a checkout or a wheel): see README.md.
+# insight_project comes from build/wheels/ (the version that made this project), INSIGHT_PROJECT_SOURCE, or the index.
 SHELL := /bin/bash
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -241,14 +270,17 @@ env:  ## create or update .venv from build/requirements.lock
 run: env  ## the main job on configs/config.yaml: validate, EDA, train, evaluate, save, predict samples
 \t$(BIN)/insight_run $(ARGS)
 
-test: env  ## every notebook as a test (skips cells flagged slow)
+test: env  ## export the notebooks, then every notebook as a test (skips cells flagged slow)
+\t$(BIN)/nbdev_export
 \t$(BIN)/python -m pytest -q $(ARGS)
 
-test-all: env  ## every notebook, slow cells included
+test-all: env  ## export, then every notebook, slow cells included
+\t$(BIN)/nbdev_export
 \tINSIGHT_TEST_FLAGS=slow $(BIN)/python -m pytest -q $(ARGS)
 
 LAB_PORT ?= 8888
 lab: env  ## JupyterLab on 127.0.0.1; every save cleans the notebook
+\t@$(BIN)/nbdev_trust >/dev/null
 \t$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \\
 \t  $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True) \\
 \t  --LabApp.default_url=/lab/tree/nbs/index.ipynb --ContentsManager.pre_save_hook=insight_project.notebook.clean_on_save $(ARGS)
@@ -301,7 +333,7 @@ jobs:
       - uses: actions/checkout@v4
       - uses: actions/setup-python@v5
         with: {python-version: "__PYTHON__"}
-      # until insight_project is on the package index, point INSIGHT_PROJECT_SOURCE at a wheel or checkout here
+      # insight_project installs from the wheel in build/wheels/, committed with the project
       - run: bash .ci/run
 '''
 
@@ -312,6 +344,7 @@ __pycache__/
 *.egg-info/
 .pytest_cache/
 .ipynb_checkpoints/
+.last_checked
 configs/local.yaml
 models/
 reports/

@@ -9,6 +9,7 @@ import copy
 import difflib
 import json
 import os
+import re
 import sys
 import time
 from configparser import ConfigParser
@@ -21,9 +22,10 @@ from .config import InsightError, log
 from .console import user_errors
 
 # %% auto #0
-__all__ = ['fixed_display', 'markdown_text', 'markdown_table', 'text_outputs', 'drop_volatile', 'NotebookRun', 'execute_notebook',
-           'output_differences', 'NotebookError', 'refresh_outputs', 'read_settings_file', 'project_settings',
-           'check_notebook', 'pytest_collect_file', 'clean_on_save', 'outputs_main']
+__all__ = ['DATA_VIEW', 'fixed_display', 'markdown_text', 'markdown_table', 'text_outputs', 'drop_volatile', 'NotebookRun',
+           'execute_notebook', 'output_differences', 'NotebookError', 'stable_sklearn_ids', 'refresh_outputs',
+           'read_settings_file', 'project_settings', 'check_notebook', 'pytest_collect_file', 'clean_on_save',
+           'outputs_main']
 
 # %% ../nbs/00b_notebook.ipynb #940c6353
 def fixed_display(width:int=100, # characters per line of a DataFrame's text
@@ -201,6 +203,24 @@ def _clean_file(path:Path):
         try: nbdev_clean.__wrapped__(fname=str(path))
         finally: sys.stdout = stdout
 
+# %% ../nbs/00b_notebook.ipynb #7333d439
+_SK_IDS = re.compile(r'sk-(container|estimator)-id-(\d+)')
+
+def stable_sklearn_ids(nb:dict, # a notebook's content, changed in place
+                      ):
+    "Renumber scikit-learn's HTML ids (`sk-container-id-N`, `sk-estimator-id-N`) 1, 2, ... in order of appearance."
+    seen = {}
+    def renumber(m):
+        key = m.groups()
+        if key not in seen: seen[key] = sum(k[0] == key[0] for k in seen) + 1
+        return f"sk-{key[0]}-id-{seen[key]}"
+    for cell in nb.get('cells', []):
+        for o in cell.get('outputs', []) if cell.get('cell_type') == 'code' else []:
+            html = (o.get('data') or {}).get('text/html')
+            if html is None: continue
+            text = _SK_IDS.sub(renumber, ''.join(html) if isinstance(html, list) else html)
+            o['data']['text/html'] = text.splitlines(keepends=True) if isinstance(html, list) else text
+
 # %% ../nbs/00b_notebook.ipynb #12697d38
 def _replace_file(path:Path, # the file to replace
                   text:str, # its whole new content
@@ -232,6 +252,7 @@ def _store_outputs(run:NotebookRun, # a successful run of the notebook at `run.p
     raw = json.loads(run.path.read_text())
     for cell, _ in run.cells:
         raw['cells'][cell.idx_]['outputs'] = drop_volatile(json.loads(json.dumps(cell.outputs)))
+    stable_sklearn_ids(raw); raw.get('metadata', {}).pop('widgets', None)
     _clean_in_memory(raw)
     _replace_file(run.path, nb2str(raw))
 
@@ -278,6 +299,9 @@ def _stale_message(stale:list[str], # the messages of `output_differences`
             f"`make outputs NB={notebook}` (or re-run and save it in Jupyter); "
             "if it changes on every run (a time, a date, a temporary path), stop printing it.")
 
+# %% ../nbs/00b_notebook.ipynb #bf33489a
+DATA_VIEW = 'data_view'  # cells flagged `#| data_view` run, but their stored outputs are not compared
+
 # %% ../nbs/00b_notebook.ipynb #e5c00105
 def check_notebook(path:str|Path, # the notebook to test
                    force_flags:list|None=None, # flags to run anyway (default: $INSIGHT_TEST_FLAGS)
@@ -289,7 +313,7 @@ def check_notebook(path:str|Path, # the notebook to test
     forced = _forced_flags() if force_flags is None else force_flags
     run = execute_notebook(path, flags, forced, basepath=root)
     if not run.ok: raise NotebookError(run.error)
-    stale = output_differences(run, exempt_flags=flags)
+    stale = output_differences(run, exempt_flags=[*flags, DATA_VIEW])
     if stale: raise NotebookError(_stale_message(stale, Path(path).relative_to(root)))
     return run
 
@@ -337,13 +361,15 @@ def _hook_settings(model:dict, # the model Jupyter is about to save
 def _clean_saved(nb:dict, # the notebook's content, cleaned in place
                  settings:dict, # the project's settings.ini
                 ):
-    "Clean `nb` in place as `nbdev_clean` does with `settings`, then drop volatile outputs."
+    "Clean `nb` in place as `nbdev_clean` does with `settings`, then drop volatile outputs and widget state."
     from fastcore.basics import str2bool
     from nbdev.clean import clean_nb
     clean_nb(nb, str2bool(settings.get('clear_all', 'False')), settings.get('allowed_metadata_keys', '').split(),
              settings.get('allowed_cell_metadata_keys', '').split(), str2bool(settings.get('clean_ids', 'True')))
     for cell in nb.get('cells', []):
         if cell.get('cell_type') == 'code': cell['outputs'] = drop_volatile(cell.get('outputs', []))
+    nb.get('metadata', {}).pop('widgets', None)  # the state of widgets last drawn: a saved copy of nothing useful
+    stable_sklearn_ids(nb)
 
 # %% ../nbs/00b_notebook.ipynb #aa3cfea1
 def clean_on_save(model:dict, # the notebook model Jupyter is about to save

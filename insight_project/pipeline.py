@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # annotations only: each step imports what it uses, so `insight_run --help` stays quick
     import pandas as pd
@@ -20,9 +20,9 @@ if TYPE_CHECKING:  # annotations only: each step imports what it uses, so `insig
     from insight_project.train import TrainResult
 
 # %% auto #0
-__all__ = ['load_step', 'schema_step', 'plan_step', 'split_step', 'fit_step', 'evaluate_step', 'guard_step', 'refit_step',
-           'export_step', 'record_step', 'run_files', 'save_step', 'save_eda_report', 'sample_predictions',
-           'comparison_table', 'run_job']
+__all__ = ['load_step', 'schema_step', 'plan_step', 'Derived', 'derive_step', 'split_step', 'fit_step', 'evaluate_step',
+           'guard_step', 'refit_step', 'export_step', 'record_step', 'run_files', 'save_step', 'save_eda_report',
+           'sample_predictions', 'comparison_table', 'run_job']
 
 # %% ../nbs/09c_pipeline.ipynb #936c65cd
 def load_step(cfg:Config, # a loaded `Config`: its `data` section says which table and how to read
@@ -48,6 +48,25 @@ def plan_step(schema:Schema, # from `schema_step`
     from insight_project.features import plan_features
     return plan_features(schema, cfg.features)
 
+# %% ../nbs/09c_pipeline.ipynb #e2c657b1
+class Derived(NamedTuple):
+    "What `features.derive` made of the raw table: the function, its name, the raw schema, the derived table."
+    fn: object # the derive function
+    name: str # its 'package.module:function' name
+    raw_schema: Schema # the raw table's schema (`schema_step`): what predictions validate
+    table: pd.DataFrame # the derived table, target included (the held-out raw rows once split)
+
+# %% ../nbs/09c_pipeline.ipynb #50284a06
+def derive_step(df:pd.DataFrame, # the raw table, target included
+                schema:Schema, # its schema (`schema_step`)
+                cfg:Config, # the run's config: `features.derive`, and `model.allowed_modules` allowing its package
+               ) -> Derived:
+    "The table `features.derive` makes of the raw rows, with the function (imported only if its package is allowed)."
+    from insight_project.derive import derive_table, import_derive
+    name = cfg.features.derive
+    fn = import_derive(name, cfg.model.allowed_modules)
+    return Derived(fn, name, schema, derive_table(df, fn, name, schema))
+
 # %% ../nbs/09c_pipeline.ipynb #7d13bfbf
 def split_step(df:pd.DataFrame, # the table, target included
                schema:Schema, # its schema: the target and the task
@@ -60,6 +79,15 @@ def split_step(df:pd.DataFrame, # the table, target included
     log.info(f"validation: {plan.reason}")
     for w in plan.warnings: log.warning(f"warning: {w}")
     return (*split_table(df, plan, schema.target.name, schema.task, cfg.split), plan)
+
+# %% ../nbs/09c_pipeline.ipynb #a3ad8224
+def _derived_split(df:pd.DataFrame, derived:Derived, cfg:Config) -> tuple:
+    "(schema, plan, train, test, split plan, derived): the raw rows split, then each split derived; `derived` keeps the raw test."
+    from insight_project.derive import derive_table
+    schema, plan = plan_step(schema_step(derived.table, cfg), cfg)
+    raw_train, raw_test, split = split_step(df, derived.raw_schema, cfg)  # the protocol is the raw table's
+    train, test = (derive_table(d, derived.fn, derived.name, derived.raw_schema) for d in (raw_train, raw_test))
+    return schema, plan, train, test, split, derived._replace(table=raw_test)
 
 # %% ../nbs/09c_pipeline.ipynb #32b2b3ed
 def fit_step(train:pd.DataFrame, # the training split
@@ -137,13 +165,21 @@ def record_step(cfg:Config, # the run's config
                 validation:dict|None=None, # `validation_record` of the split
                 guards:list|None=None, # from `guard_step`
                 refit:dict|None=None, # from `refit_step`: which rows the saved model learned from
+                derived:Derived|None=None, # from `derive_step`, when the run derives its columns
                ) -> dict:
     "What run.json records: a new run id, `run_record`'s fields, validation, guards, refit, then the ONNX export's status."
     from insight_project.artifact import new_run_id, run_record
     run_id = new_run_id()  # before `run_record`, which stamps the time it was created
     record = run_record(cfg, schema, plan, result, evaluation, timings, data_fingerprint, n_rows)
     extra = {'validation': validation or {}, 'guards': guards or [], 'refit': refit or {'rows': 'train', 'n_rows': n_rows[0]}}
-    return {'run_id': run_id, **record, **extra, 'onnx': onnx.info}
+    record = {'run_id': run_id, **record, **extra, 'onnx': onnx.info}
+    return record if derived is None else _with_derive(record, derived, schema)
+
+# %% ../nbs/09c_pipeline.ipynb #0c8b5d6c
+def _with_derive(record:dict, derived:Derived, schema:Schema) -> dict:
+    "`record` with the raw input's schema as `schema` and, under `derive`, the function and the model's schema."
+    from insight_project.derive import derive_record
+    return {**record, 'schema': derived.raw_schema.to_dict(), 'derive': derive_record(derived.name, derived.fn, schema)}
 
 # %% ../nbs/09c_pipeline.ipynb #b6e8b392
 def run_files(evaluation:Evaluation, # from `evaluate_step`: its figures
@@ -229,7 +265,7 @@ def _prepared(cfg:Config, # a loaded `Config`
               timings:dict, # seconds per step, filled in
               written:dict, # what was written where, filled in
              ) -> tuple:
-    "(schema, plan, train, test, split plan): the load, schema, (EDA), plan and split steps."
+    "(schema, plan, train, test, split plan, derived or None): the load, schema, (EDA), (derive), plan and split steps."
     from insight_project.config import log
     with _timed(timings, 'load_seconds'): df = load_step(cfg); schema = schema_step(df, cfg)
     log.info(f"data: {cfg.data_path} ({len(df)} rows, {df.shape[1] - 1} feature columns); "
@@ -237,8 +273,9 @@ def _prepared(cfg:Config, # a loaded `Config`
     if eda:
         with _timed(timings, 'eda_seconds'):
             written['EDA report'] = save_eda_report(df, schema, cfg)
+    if cfg.features.derive: return _derived_split(df, derive_step(df, schema, cfg), cfg)
     schema, plan = plan_step(schema, cfg)
-    return (schema, plan, *split_step(df, schema, cfg))
+    return (schema, plan, *split_step(df, schema, cfg), None)
 
 # %% ../nbs/09c_pipeline.ipynb #1ab5659c
 def _trained(cfg:Config, schema:Schema, plan:list, train:pd.DataFrame, test:pd.DataFrame, split, timings:dict) -> tuple:
@@ -250,25 +287,35 @@ def _trained(cfg:Config, schema:Schema, plan:list, train:pd.DataFrame, test:pd.D
     with _timed(timings, 'onnx_seconds'): onnx = export_step(model, schema, test, cfg)
     return result, ev, guards, model, refit, onnx
 
+# %% ../nbs/09c_pipeline.ipynb #21c309cb
+def _check_early(cfg:Config):
+    "Fail before the data is read on what needs no data: the configured candidates, the derive function."
+    if cfg.model.candidates:  # building them imports scikit-learn: only then
+        from insight_project.train import check_candidates
+        check_candidates(cfg)
+    if cfg.features.derive:
+        from insight_project.derive import import_derive
+        import_derive(cfg.features.derive, cfg.model.allowed_modules)
+
 # %% ../nbs/09c_pipeline.ipynb #1a47003d
 def run_job(cfg:Config, # a loaded `Config`
             eda:bool=True, # write the EDA report
             predict:int=5, # held-out records to predict with the saved model (0: none)
            ) -> dict:
-    ("Data -> (EDA) -> features -> split -> comparison -> evaluation -> guards -> saved run -> sample predictions; "
+    ("Data -> (EDA) -> (derive) -> features -> split -> comparison -> evaluation -> guards -> saved run -> sample predictions; "
      "returns a summary.")
     from insight_project.data import fingerprint
     from insight_project.split import validation_record
-    if cfg.model.candidates:  # configured ones: a mistake fails before the data is read
-        from insight_project.train import check_candidates  # (imports scikit-learn: only then)
-        check_candidates(cfg)
+    _check_early(cfg)
     timings, written = {}, {}
-    schema, plan, train, test, split = _prepared(cfg, eda, timings, written)
+    schema, plan, train, test, split, derived = _prepared(cfg, eda, timings, written)
     result, ev, guards, model, refit, onnx = _trained(cfg, schema, plan, train, test, split, timings)
     record = record_step(cfg, schema, plan, result, ev, onnx, timings, fingerprint(cfg.data_path), (len(train), len(test)),
-                         validation_record(split, train, test, cfg.model.cv_folds), guards, refit)
+                         validation_record(split, train, test, cfg.model.cv_folds), guards, refit, derived)
     run_dir = save_step(cfg, model, record, run_files(ev, onnx, record))
     written |= {'run': run_dir, 'model card': run_dir/'model_card.md', 'latest': cfg.models_dir/'latest'}
     summary = dict(written=written, run_dir=run_dir, record=record, comparison=result.comparison)
-    if predict: summary['predictions'] = sample_predictions(run_dir, test.head(predict), schema, cfg)
+    if predict:
+        raw_test = test if derived is None else derived.table  # what a client sends: the raw rows
+        summary['predictions'] = sample_predictions(run_dir, raw_test.head(predict), schema, cfg)
     return summary

@@ -20,8 +20,8 @@ from .data import (BEYOND_FLOAT_HINT, DataError, as_number, beyond_float,
 
 # %% auto #0
 __all__ = ['KINDS', 'MAX_STORED_CATEGORIES', 'MAX_TEXT_LENGTH', 'PROSE_WORDS', 'MISSING_CATEGORY', 'ColumnSchema', 'Schema',
-           'infer_schema', 'schema_table', 'Issue', 'SchemaValidationError', 'Validation', 'validate_frame',
-           'check_frame', 'text_issues']
+           'infer_schema', 'show_range', 'schema_table', 'Issue', 'SchemaValidationError', 'Validation',
+           'validate_frame', 'check_frame', 'text_issues']
 
 # %% ../nbs/01a_schema.ipynb #0b104acd
 KINDS = ('numeric', 'integer', 'boolean', 'categorical', 'text', 'datetime', 'identifier')
@@ -247,12 +247,18 @@ def infer_schema(df:pd.DataFrame, # the training table
     if target is not None: _describe_target(schema, df[target], task)
     return schema
 
+# %% ../nbs/01a_schema.ipynb #cab2e59a
+def show_range(c:ColumnSchema) -> str:
+    "'min .. max' of column `c` as a person reads it: numbers to 12 significant digits (884.9999999999999 reads 885)."
+    shown = lambda v: f"{v:.12g}" if isinstance(v, float) else str(v)
+    return f"{shown(c.min)} .. {shown(c.max)}"
+
 # %% ../nbs/01a_schema.ipynb #bd9fe92d
 def _values_text(c:ColumnSchema) -> str:
     "The values of column `c` in a few words: categories, range, or number of distinct values."
     if c.categories is not None:
         return ', '.join(map(str, c.categories[:8])) + (' ...' if len(c.categories) > 8 else '')
-    if c.min is not None: return f"{c.min} .. {c.max}"
+    if c.min is not None: return show_range(c)
     return f"{c.n_unique} distinct"
 
 # %% ../nbs/01a_schema.ipynb #5aeb999a
@@ -308,7 +314,7 @@ def _expected(c:ColumnSchema) -> str:
     "What a value of column `c` should be, in words."
     what = _EXPECTED[c.kind]
     if c.kind in ('numeric', 'integer') and c.min is not None:
-        what += f" (training range {c.min} .. {c.max})"
+        what += f" (training range {show_range(c)})"
     if c.kind == 'text': return what + f" of at most {c.max or MAX_TEXT_LENGTH:,} characters"
     return what + ('' if c.nullable else ', not missing')
 

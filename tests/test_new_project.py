@@ -1,9 +1,12 @@
 """`insight_new` end to end: a new project made on a table built here, then that project's own `make run` and `make test`.
 
-This is the "done when" of issue #11: the generated project sets up its own .venv (build/setup.sh, with insight_project
-installed from this checkout through INSIGHT_PROJECT_SOURCE, since it is not on the package index yet), trains on its
-table, and passes its own test suite, stored notebook outputs included. It also builds its docs site with `insight_docs`,
-a project that is not this repo.
+This is the "done when" of issues #11 and #22: the generated project sets up its own .venv (build/setup.sh, with
+insight_project installed from the wheel insight_new put in build/wheels/: no INSIGHT_PROJECT_SOURCE, and no index
+holds insight_project), trains on its table, and passes its own test suite without publishing a run (models/ and
+`latest` are as `make run` left them); git does not track its table. After a config change, `make run` leaves
+`make test` green with no `make outputs`, and `make test` exports a new `#| export` function itself. Pointing
+INSIGHT_PROJECT_SOURCE at this checkout reinstalls insight_project alone, not the environment. It also builds its docs
+site with `insight_docs`, a project that is not this repo.
 
 Slow (a few minutes: a fresh venv from the lock, pip's cache makes it quicker), so it runs only with
 INSIGHT_TEST_FLAGS=slow (`make test-all`). The fast checks of `insight_new` are in nbs/10c_new.ipynb.
@@ -50,14 +53,24 @@ def project(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k in keep or k.startswith('PIP_')}
     home = tmp/'home'; home.mkdir()   # nbdev_install_hooks writes ~/.jupyter: keep it out of the real home
     env.update(HOME=str(home), PIP_CACHE_DIR=os.environ.get('PIP_CACHE_DIR', str(Path.home()/'.cache'/'pip')),
-               INSIGHT_PROJECT_SOURCE=str(ROOT), MPLBACKEND='Agg', PATH=os.environ['PATH'].replace(f"{bin_}{os.pathsep}", ''))
+               MPLBACKEND='Agg', PATH=os.environ['PATH'].replace(f"{bin_}{os.pathsep}", ''))
     return tmp/'Real-Estate', env
+
+
+def _runs(root):
+    "(run folders, what latest names) under models/."
+    models, latest = root/'models', root/'models'/'latest'
+    pointer = latest.read_text().strip() if latest.is_file() else os.path.realpath(latest)  # a text file or a link
+    return sorted(p.name for p in models.iterdir() if (p/'run.json').is_file()), pointer
 
 
 def test_generated_project(project):
     root, env = project
     assert (root/'real_estate'/'predict.py').is_file() and (root/'data'/'houses.csv').is_file()
     assert _run(['git', 'rev-list', '--count', 'HEAD'], root, env).strip() == '1'
+    tracked = _run(['git', 'ls-files'], root, env).split()
+    assert 'data/houses.csv' not in tracked and 'build/wheels/insight_project-0.1.0-py3-none-any.whl' in tracked
+    assert not (root/'models').exists(), 'insight_new published a run: its notebooks train into a temporary folder'
     for name in ('00_explore', '01_train', '02_predict_serve'):
         cells = json.loads((root/'nbs'/f'{name}.ipynb').read_text())['cells']
         assert sum(bool(c.get('outputs')) for c in cells) >= 5, f'{name}: the notebook was not run'
@@ -65,12 +78,21 @@ def test_generated_project(project):
 
 def test_make_run_and_test(project):
     root, env = project
+    assert 'INSIGHT_PROJECT_SOURCE' not in env
     out = _run(['make', 'run'], root, env)
     assert 'build/setup.sh: ready' in out and 'Written:' in out and 'rmse' in out, out[-3000:]
-    assert (root/'models'/'latest').is_file() and (root/'.venv'/'bin'/'insight_run').is_file()
+    assert (root/'models'/'latest').exists() and (root/'.venv'/'bin'/'insight_run').is_file()
+    assert (root/'.venv'/'.insight-project-source').read_text().startswith('wheel insight_project-0.1.0-py3-none-any.whl ')
+    before = _runs(root)
     out = _run(['make', 'test'], root, env)
     assert '4 passed' in out and 'failed' not in out, out[-3000:]
+    assert _runs(root) == before, 'make test wrote a run into models/ or moved latest'
     assert 'is up to date' in _run(['bash', 'build/setup.sh'], root, env)   # the stamp: a second setup does nothing
+    # where insight_project comes from is not the environment's stamp: switching reinstalls insight_project alone
+    out = _run(['bash', 'build/setup.sh'], root, {**env, 'INSIGHT_PROJECT_SOURCE': str(ROOT)})
+    assert 'insight_project from checkout' in out and 'installing the pinned environment' not in out, out
+    out = _run(['bash', 'build/setup.sh'], root, env)
+    assert 'insight_project from wheel insight_project-0.1.0' in out and 'installing the pinned' not in out, out
 
 
 def test_make_docs_and_clean_tree(project):
@@ -94,3 +116,24 @@ def test_project_without_data(project):
     assert '4 passed' in out, out[-3000:]
     out = _run([venv/'insight_run', '--no_eda'], blank, env)
     assert 'balanced_accuracy' in out and 'Written:' in out, out[-3000:]
+
+
+def test_config_change_then_make_run_keeps_make_test_green(project):
+    "A day's edits: a column excluded, an exported function added; `make run`, then `make test`, with no `make outputs`."
+    root, env = project
+    config = root/'configs'/'config.yaml'
+    config.write_text(config.read_text().replace('  exclude: []', '  exclude: [garden]'))
+    nb = json.loads((root/'nbs'/'00_explore.ipynb').read_text())
+    nb['cells'].insert(-1, {'cell_type': 'code', 'execution_count': None, 'id': 'added-01', 'metadata': {}, 'outputs': [],
+                            'source': ['#| export\n', 'def rooms_per_area(df): return df.rooms / df.area']})
+    (root/'nbs'/'00_explore.ipynb').write_text(json.dumps(nb, indent=1) + '\n')
+    try:
+        out = _run(['make', 'run'], root, env)
+        assert 'Written:' in out, out[-3000:]
+        before = _runs(root)
+        out = _run(['make', 'test'], root, env)
+        assert '4 passed' in out and 'failed' not in out, out[-3000:]
+        assert 'def rooms_per_area' in (root/'real_estate'/'explore.py').read_text(), 'make test did not export first'
+        assert _runs(root) == before
+    finally:
+        _run(['git', 'checkout', '--', '.'], root, env)
