@@ -14,8 +14,9 @@ import numpy as np
 from .config import InsightError
 
 # %% auto #0
-__all__ = ['MODEL_BYTES_LIMIT', 'EXPANSION_SLACK', 'EXPANSION_RATIO', 'MEMBERS_LIMIT', 'ONNX_DOMAINS', 'model_bytes_limit',
-           'expanded_limit', 'zip_refusal', 'sklearn_tree_refusal', 'hist_tree_refusal', 'tree_refusal', 'onnx_refusal']
+__all__ = ['MODEL_BYTES_LIMIT', 'EXPANSION_SLACK', 'EXPANSION_RATIO', 'MEMBERS_LIMIT', 'ONNX_DOMAINS', 'CONTRIB_OPS',
+           'model_bytes_limit', 'expanded_limit', 'zip_refusal', 'sklearn_tree_refusal', 'hist_tree_refusal',
+           'tree_refusal', 'onnx_refusal']
 
 # %% ../nbs/05c_model_checks.ipynb #ab318040
 MODEL_BYTES_LIMIT = 2 * 1024**3  # default largest model file, and most its members may expand to
@@ -195,6 +196,7 @@ def tree_refusal(model, # a model as skops loaded it
 
 # %% ../nbs/05c_model_checks.ipynb #6d04f5e9
 ONNX_DOMAINS = frozenset({'', 'ai.onnx', 'ai.onnx.ml'})  # the operator domains skl2onnx and onnxmltools write
+CONTRIB_OPS = frozenset({('com.microsoft', 'Tokenizer')})  # onnxruntime's own operators skl2onnx writes (TF-IDF text)
 
 # %% ../nbs/05c_model_checks.ipynb #64c26bd5
 def _tensor_refusal(tensor, where:str) -> str|None:
@@ -222,8 +224,9 @@ def _subgraphs(graph) -> list:
 
 # %% ../nbs/05c_model_checks.ipynb #9970c085
 def _node_refusal(node) -> str|None:
-    "Why an ONNX node is refused (a domain onnx-export never writes, or an operator ONNX does not define), or None."
+    "Why an ONNX node is refused (a domain onnx-export never writes, or an operator ONNX does not define), or None; `CONTRIB_OPS` pass."
     import onnx.defs
+    if (node.domain, node.op_type) in CONTRIB_OPS: return None
     if node.domain not in ONNX_DOMAINS:
         return (f"node {node.name!r} uses operator {node.op_type!r} of domain {node.domain!r}; only ai.onnx and "
                 "ai.onnx.ml operators load")
@@ -248,7 +251,7 @@ def onnx_refusal(data:bytes, # a serialized ONNX model
     "Why the ONNX model `data` is refused before a session is made on it, or None."
     model, why = _model_proto(data)
     if why: return why
-    domains = sorted({o.domain for o in model.opset_import} - ONNX_DOMAINS)
+    domains = sorted({o.domain for o in model.opset_import} - ONNX_DOMAINS - {d for d, _ in CONTRIB_OPS})
     if domains: return f"imports operator domain {domains[0]!r}; only ai.onnx and ai.onnx.ml operators load"
     if len(model.functions): return f"defines {len(model.functions)} local functions, which onnx-export never writes"
     graphs, count = [model.graph], 0
