@@ -65,13 +65,11 @@ class DataConfig(_Section):
     "Where the table is and what to predict."
     path: str = Field(description="CSV or Parquet file, relative to the project root or absolute")
     target: str = Field(description="the column to predict")
-    include: list[str]|None = Field(None, description=
-                                    "feature columns to use (None: all but the target and `exclude`)")
+    include: list[str]|None = Field(None, description="feature columns to use (None: all but the target and `exclude`)")
     exclude: list[str] = Field([], description="columns never used as features")
     id_columns: list[str] = Field([], description="kept beside predictions in batch output, never features")
     read_options: dict[str, Any] = Field({}, description="extra keyword arguments for `pandas.read_csv`")
-    positive_class: str|int|bool|None = Field(None, description=
-        "the class of interest of a binary target (None: the rarer one)")
+    positive_class: str|int|bool|None = Field(None, description="a binary target's class of interest (None: the rarer)")
 
 # %% ../nbs/00_config.ipynb #642884ef
 SplitProtocol = Literal['auto', 'random', 'time', 'group']
@@ -124,21 +122,17 @@ class CandidateConfig(_Section):
 class ModelConfig(_Section):
     "Which models to compare and how."
     metric: str|None = Field(None, description="selection metric (default: log_loss or rmse)")
-    decision_metric: Literal['balanced_accuracy', 'accuracy', 'f1', 'f1_macro'] = Field('balanced_accuracy', description=
-        "what a binary classifier's decision threshold is tuned for, on out-of-fold predictions")
-    threshold: float|None = Field(None, gt=0, lt=1, description=
-        "a fixed decision threshold on the positive class's probability (None: tuned)")
+    decision_metric: Literal['balanced_accuracy', 'accuracy', 'f1', 'f1_macro'] = 'balanced_accuracy'
+    threshold: float|None = Field(None, gt=0, lt=1, description="a fixed threshold on the positive class (None: tuned)")
     class_weight: Literal['balanced']|None = Field(None, description="class weights for candidates that take them")
-    calibrate: Literal['sigmoid', 'isotonic']|None = Field(None, description=
-        "calibrate every candidate's probabilities (CalibratedClassifierCV, 3 folds inside each fit)")
+    calibrate: Literal['sigmoid', 'isotonic']|None = Field(None, description="calibrate classifiers, 3 folds a fit")
     cv_folds: int = Field(5, ge=2, le=50)
     seed: int = 42
     n_jobs: int = Field(1, description="parallel jobs for cross-validation (-1: all cores)")
     allowed_modules: list[str] = Field(['sklearn', 'lightgbm'], description="packages estimators may be imported from")
     candidates: list[CandidateConfig]|None = Field(None, description="None: the default set for the task")
     time_budget: float|None = Field(None, gt=0, description="seconds for the search; gives up exact reproducibility")
-    refit: Literal['train', 'all'] = Field('all', description=
-        "rows the saved model learns from once the test figures are taken: the training split, or all rows")
+    refit: Literal['train', 'all'] = Field('all', description="the saved model's rows: train, or all once tested")
 
 # %% ../nbs/00_config.ipynb #d545dc9c
 class OutputConfig(_Section):
