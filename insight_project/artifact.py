@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import hmac
 import importlib
@@ -17,10 +16,8 @@ import platform
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,12 +28,12 @@ from .data import file_mode, write_atomic  # the project's one atomic writer
 from .features import fitted_plan
 from .model_checks import model_bytes_limit, tree_refusal, zip_refusal
 from .schema import Schema
+from .temporaries import OWNER_LOCK, hold_owner_lock, remove_leftovers, temp_prefix
 from .trust import env_trusted_types, type_refusal
 
 # %% auto #0
-__all__ = ['LEFTOVER_AGE', 'OWNER_LOCK', 'SIGNATURE_FILE', 'ArtifactError', 'new_run_id', 'sha256_file', 'library_versions',
-           'git_commit', 'check_types', 'canonical_skops', 'dump_model', 'temp_prefix', 'hold_owner_lock',
-           'is_leftover', 'remove_leftovers', 'signing_key', 'sign_run', 'verify_signature', 'point_latest', 'save_run',
+__all__ = ['SIGNATURE_FILE', 'ArtifactError', 'new_run_id', 'sha256_file', 'library_versions', 'git_commit', 'check_types',
+           'canonical_skops', 'dump_model', 'signing_key', 'sign_run', 'verify_signature', 'point_latest', 'save_run',
            'Run', 'resolve_run', 'read_record', 'read_bounded', 'load_model_bytes', 'load_run', 'list_runs',
            'run_record']
 
@@ -137,75 +134,6 @@ def dump_model(model) -> bytes:
     "The fitted `model` as canonical skops bytes."
     from skops.io import dumps
     return canonical_skops(dumps(model))
-
-# %% ../nbs/06_artifact.ipynb #d93fd723
-LEFTOVER_AGE = 24 * 3600  # seconds after which a temporary is a leftover whoever wrote it
-OWNER_LOCK = '.owner.lock'  # in a temporary run folder: locked (flock) by its writer while it writes
-_TAGGED = re.compile(r'~(\d+)@([^~/]+)~')
-_LEGACY = re.compile(r'^\.(.+)\.[a-z0-9_]{8}\.tmp$')  # tempfile's names (`write_atomic`), untagged
-
-# %% ../nbs/06_artifact.ipynb #b3ec7cc8
-def temp_prefix(name:str) -> str:
-    "The prefix of a temporary for `name`: hidden, tagged with this process's id and host."
-    return f".{name}~{os.getpid()}@{socket.gethostname()}~"
-
-# %% ../nbs/06_artifact.ipynb #b3aa5b3a
-def _process_gone(pid:int) -> bool:
-    "Whether no process `pid` exists on this host (one we may not signal still exists)."
-    try: os.kill(pid, 0)
-    except ProcessLookupError: return True
-    except (PermissionError, OverflowError): return False
-    return False
-
-# %% ../nbs/06_artifact.ipynb #85239246
-def hold_owner_lock(folder:Path, # a temporary folder this process is writing
-                   ) -> int:
-    "Create `folder/.owner.lock` and lock it; the lock lasts while the returned descriptor is open (or the process lives)."
-    fd = os.open(folder/OWNER_LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-    try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BaseException: os.close(fd); raise
-    return fd
-
-# %% ../nbs/06_artifact.ipynb #704d1cd0
-def _owner_alive(folder:Path) -> bool|None:
-    "Whether a live writer holds `folder`'s owner lock: True, False when it is free, None without a lock file."
-    try: fd = os.open(folder/OWNER_LOCK, os.O_RDONLY | os.O_NOFOLLOW)
-    except FileNotFoundError: return None
-    except OSError: return True  # cannot tell: keep it
-    try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB); return False
-    except OSError: return True
-    finally: os.close(fd)
-
-# %% ../nbs/06_artifact.ipynb #8a22edba
-def is_leftover(path:Path, # a file or folder in a folder a writer writes into
-                max_age:float=LEFTOVER_AGE, # seconds after which any temporary is a leftover
-                legacy:tuple=(), # file names whose untagged temporaries (`.NAME.xxxxxxxx.tmp`) are ours too
-               ) -> bool:
-    "Whether `path` is a temporary one of our writers made and left: its lock free, its process gone, or too old."
-    m, old = _TAGGED.search(path.name), _LEGACY.match(path.name)
-    if not path.name.startswith('.') or not (m or (old and old.group(1) in legacy)): return False
-    folder = path.is_dir() and not path.is_symlink()
-    alive = _owner_alive(path) if folder else None
-    if alive is not None: return not alive
-    try: age = time.time() - path.lstat().st_mtime
-    except OSError: return False
-    here = m and m.group(2) == socket.gethostname() and _process_gone(int(m.group(1)))
-    return bool(here and (not folder or age > 60)) or age > max_age  # a folder not yet locked: a minute's grace
-
-# %% ../nbs/06_artifact.ipynb #7cf91653
-def remove_leftovers(folder:str|Path, # the folder a writer is about to write into
-                     pattern:str='.*', # which hidden names to consider
-                     legacy:tuple=(), # file names whose untagged temporaries count as ours (`is_leftover`)
-                    ) -> list[Path]:
-    "Remove the temporaries killed processes left in `folder`; the ones removed."
-    removed = []
-    for p in sorted(Path(folder).glob(pattern)) if Path(folder).is_dir() else []:
-        if not is_leftover(p, legacy=legacy): continue
-        if p.is_dir() and not p.is_symlink(): shutil.rmtree(p, ignore_errors=True)
-        else: p.unlink(missing_ok=True)
-        removed.append(p)
-    if removed: log.info(f"{folder}: removed {len(removed)} temporaries left by killed processes")
-    return removed
 
 # %% ../nbs/06_artifact.ipynb #819e6150
 SIGNATURE_FILE = 'signature.json'

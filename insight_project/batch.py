@@ -18,7 +18,7 @@ import pandas as pd
 
 from fastcore.basics import patch
 
-from .artifact import remove_leftovers, temp_prefix
+from .temporaries import remove_leftovers, temp_prefix
 from .data import DataError, count_rows, file_mode, iter_table, table_format
 
 # %% auto #0
