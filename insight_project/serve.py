@@ -32,19 +32,24 @@ from .api import (ERROR_CODES, PARQUET, ClientError, api_models, check_text,
                                  split_schema)
 
 # %% auto #0
-__all__ = ['access_log', 'METHODS', 'CUT_OFF', 'INTERNAL', 'OPEN_PATHS', 'PREDICT_RESPONSES', 'INVOCATIONS_RESPONSES',
-           'PREDICT_BODY', 'HEALTH_RESPONSES', 'READY_RESPONSES', 'METADATA_RESPONSES', 'METRICS_RESPONSES',
-           'PING_RESPONSES', 'VERSION_RESPONSES', 'SECURITY_SCHEMES', 'Guard', 'Service', 'responses',
-           'invocations_body', 'GuardedApp', 'create_app']
+__all__ = ['access_log', 'LOGGED_PATH', 'METHODS', 'CUT_OFF', 'INTERNAL', 'OPEN_PATHS', 'PREDICT_RESPONSES',
+           'INVOCATIONS_RESPONSES', 'PREDICT_BODY', 'HEALTH_RESPONSES', 'READY_RESPONSES', 'METADATA_RESPONSES',
+           'METRICS_RESPONSES', 'PING_RESPONSES', 'VERSION_RESPONSES', 'SECURITY_SCHEMES', 'Guard', 'Service',
+           'responses', 'invocations_body', 'GuardedApp', 'create_app']
 
 # %% ../nbs/08_serve.ipynb #95d03d45
 access_log = logging.getLogger('insight_project.access')
+LOGGED_PATH = 256  # characters of a request's path in its access-log line: a client chooses its length
+
+def _clipped(text:str, limit:int=LOGGED_PATH) -> str:
+    "`text` cut to `limit` characters, saying how many more there were."
+    return text if len(text) <= limit else f"{text[:limit]}...(+{len(text) - limit} characters)"
 
 def _log_access(scope, status:int, seconds:float):
     "Write the access-log line of one request."
     c, rid = scope.get('client'), header_value(scope, b'x-request-id')
     line = {'time': round(time.time(), 3), 'client': f"{c[0]}:{c[1]}" if c else None,
-            'method': scope['method'][:20], 'path': scope['path'], 'status': status,
+            'method': scope['method'][:20], 'path': _clipped(scope['path']), 'status': status,
             'ms': round(seconds * 1000, 3), 'request_id': rid.decode('latin-1')[:100] if rid else None}
     access_log.info(orjson.dumps(line).decode())
 
