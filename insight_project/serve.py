@@ -26,7 +26,7 @@ from .schema import Schema, SchemaValidationError
 from .inference import Predictor
 from .metrics import Metrics
 from .batching import Batcher
-from .api import (ERROR_CODES, PARQUET, ClientError, api_models, check_text,
+from .api import (ERROR_CODES, MAX_ROWS, PARQUET, ClientError, api_models, check_text,
                                  csv_pattern, error_response, example_record, header_value,
                                  invocation_records, issue_detail, mlflow_error, parse_json,
                                  parse_records, read_body, require_media, send_json,
@@ -213,7 +213,7 @@ async def score(self:Service, records, loc:list, route:str):
 
 # %% ../nbs/08_serve.ipynb #e357ea48
 OFF_LOOP_BYTES = 64 * 1024  # bodies over this are parsed in a worker thread (and their records scored there)
-INVOCATION_ROWS = 100_000  # rows in one /invocations request; 413 beyond
+INVOCATION_ROWS = MAX_ROWS  # rows in one /invocations request, the api's bound on a body; 413 beyond
 
 async def _off_loop(size:int, f, *args):
     "`f(*args)`, in a worker thread when the body is over `OFF_LOOP_BYTES` bytes."
