@@ -21,11 +21,11 @@ from .schema import Issue, Schema, SchemaValidationError, show_range, text_issue
 from .inference import Predictor
 
 # %% auto #0
-__all__ = ['ERROR_CODES', 'MLFLOW_KEYS', 'PARQUET', 'PARQUET_EXPANSION', 'record_model', 'example_record', 'prediction_model',
-           'request_models', 'error_models', 'api_models', 'split_schema', 'csv_pattern', 'ClientError',
-           'error_response', 'read_body', 'send_json', 'issue_detail', 'header_value', 'require_media', 'parse_json',
-           'parse_records', 'check_text', 'mlflow_records', 'csv_frame', 'parquet_frame', 'invocation_records',
-           'mlflow_error']
+__all__ = ['ERROR_CODES', 'MLFLOW_KEYS', 'PARQUET', 'PARQUET_EXPANSION', 'MAX_ROWS', 'record_model', 'example_record',
+           'prediction_model', 'request_models', 'error_models', 'api_models', 'split_schema', 'csv_pattern',
+           'ClientError', 'error_response', 'read_body', 'send_json', 'issue_detail', 'header_value', 'require_media',
+           'parse_json', 'parse_records', 'check_text', 'mlflow_records', 'csv_frame', 'parquet_frame',
+           'invocation_records', 'mlflow_error']
 
 # %% ../nbs/07a_api.ipynb #dbe5dfdf
 def _number_field(c, span:str) -> tuple[Any, str, Any]:
@@ -401,6 +401,7 @@ def csv_frame(body:bytes):
 # %% ../nbs/07a_api.ipynb #8361aac3
 PARQUET = 'application/vnd.apache.parquet'  # MLflow's media type for Parquet bodies
 PARQUET_EXPANSION = 16  # a Parquet body may decode to at most this many times the body limit
+MAX_ROWS = 100_000  # rows in one /invocations body (CSV, Parquet or JSON); 413 beyond
 
 # %% ../nbs/07a_api.ipynb #e6a3de6c
 def _parquet_size(body:bytes) -> int:
@@ -411,13 +412,31 @@ def _parquet_size(body:bytes) -> int:
     declared = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     return max(declared, 8 * meta.num_rows * meta.num_columns)  # run-length encoding hides rows
 
+# %% ../nbs/07a_api.ipynb #99a0aa04
+def _decoded_size(body:bytes) -> int:
+    "Bytes the text columns of a Parquet body take once decoded, counted on their dictionary-encoded form."
+    import pyarrow as pa, pyarrow.compute as pc, pyarrow.parquet as pq
+    text = [f.name for f in pq.ParquetFile(io.BytesIO(body)).schema_arrow
+            if pa.types.is_string(f.type) or pa.types.is_large_string(f.type) or pa.types.is_binary(f.type)]
+    if not text: return 0
+    table, total = pq.read_table(io.BytesIO(body), columns=text, read_dictionary=text), 0
+    for column in table.columns:
+        for chunk in column.chunks:  # each value's length, looked up by its index: nothing is decoded
+            lengths = pc.binary_length(chunk.dictionary).fill_null(0)
+            total += (pc.sum(pc.take(lengths, chunk.indices.fill_null(0))).as_py() or 0) + 8 * len(chunk)
+    return total
+
 # %% ../nbs/07a_api.ipynb #7d9b072b
 def parquet_frame(body:bytes, # the request body
                   max_bytes:int, # the body limit (`serve.max_body_bytes`)
                  ):
-    "The records of a Parquet body as a DataFrame; 400 if unreadable or empty, 413 if too large."
-    import pandas as pd
+    "The records of a Parquet body as a DataFrame; 400 if unreadable or empty, 413 if too large once decoded."
+    import pandas as pd, pyarrow.parquet as pq
     size, limit = _parquet_size(body), PARQUET_EXPANSION * max_bytes
+    rows = pq.ParquetFile(io.BytesIO(body)).metadata.num_rows
+    if rows > MAX_ROWS: raise ClientError(413, f"Parquet body holds {rows} rows, over {MAX_ROWS}: send them in parts")
+    try: size = max(size, _decoded_size(body))  # a dictionary page repeated by run-length encoding: a bomb
+    except Exception as e: raise ClientError(400, f"malformed Parquet: {e}") from None
     if size > limit:
         raise ClientError(413, f"Parquet body decodes to {size} bytes, over {limit} "
                           f"({PARQUET_EXPANSION} x serve.max_body_bytes)")

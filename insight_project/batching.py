@@ -32,8 +32,8 @@ class Batcher:
 # %% ../nbs/07c_batching.ipynb #4405ce84
 @patch
 async def _run(self:Batcher, records:list, conformed:tuple|None=None) -> Scored:
-    "The predictor's `Scored` for `records` (`conformed`: their fast-path columns): inline, or in a thread."
-    if self.inline: return self.predictor.score(records, 'request', conformed)
+    "The predictor's `Scored` for `records` (`conformed`: their fast-path columns): inline if few, or in a thread."
+    if self.inline and len(records) <= self.max_records: return self.predictor.score(records, 'request', conformed)
     return await run_in_threadpool(self.predictor.score, records, 'request', conformed)
 
 # %% ../nbs/07c_batching.ipynb #e286c317

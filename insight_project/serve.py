@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi_offline import FastAPIOffline  # FastAPI serving /docs' scripts itself, no CDN
 from fastapi.responses import Response
 from starlette.middleware import Middleware
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 import orjson
 
@@ -25,26 +26,31 @@ from .schema import Schema, SchemaValidationError
 from .inference import Predictor
 from .metrics import Metrics
 from .batching import Batcher
-from .api import (ERROR_CODES, PARQUET, ClientError, api_models, check_text,
+from .api import (ERROR_CODES, MAX_ROWS, PARQUET, ClientError, api_models, check_text,
                                  csv_pattern, error_response, example_record, header_value,
                                  invocation_records, issue_detail, mlflow_error, parse_json,
                                  parse_records, read_body, require_media, send_json,
                                  split_schema)
 
 # %% auto #0
-__all__ = ['access_log', 'METHODS', 'CUT_OFF', 'INTERNAL', 'OPEN_PATHS', 'PREDICT_RESPONSES', 'INVOCATIONS_RESPONSES',
-           'PREDICT_BODY', 'HEALTH_RESPONSES', 'READY_RESPONSES', 'METADATA_RESPONSES', 'METRICS_RESPONSES',
-           'PING_RESPONSES', 'VERSION_RESPONSES', 'SECURITY_SCHEMES', 'Guard', 'Service', 'responses',
-           'invocations_body', 'GuardedApp', 'create_app']
+__all__ = ['access_log', 'LOGGED_PATH', 'METHODS', 'CUT_OFF', 'INTERNAL', 'OPEN_PATHS', 'OFF_LOOP_BYTES', 'INVOCATION_ROWS',
+           'PREDICT_RESPONSES', 'INVOCATIONS_RESPONSES', 'PREDICT_BODY', 'HEALTH_RESPONSES', 'READY_RESPONSES',
+           'METADATA_RESPONSES', 'METRICS_RESPONSES', 'PING_RESPONSES', 'VERSION_RESPONSES', 'SECURITY_SCHEMES',
+           'Guard', 'Service', 'responses', 'invocations_body', 'GuardedApp', 'create_app']
 
 # %% ../nbs/08_serve.ipynb #95d03d45
 access_log = logging.getLogger('insight_project.access')
+LOGGED_PATH = 256  # characters of a request's path in its access-log line: a client chooses its length
+
+def _clipped(text:str, limit:int=LOGGED_PATH) -> str:
+    "`text` cut to `limit` characters, saying how many more there were."
+    return text if len(text) <= limit else f"{text[:limit]}...(+{len(text) - limit} characters)"
 
 def _log_access(scope, status:int, seconds:float):
     "Write the access-log line of one request."
     c, rid = scope.get('client'), header_value(scope, b'x-request-id')
     line = {'time': round(time.time(), 3), 'client': f"{c[0]}:{c[1]}" if c else None,
-            'method': scope['method'][:20], 'path': scope['path'], 'status': status,
+            'method': scope['method'][:20], 'path': _clipped(scope['path']), 'status': status,
             'ms': round(seconds * 1000, 3), 'request_id': rid.decode('latin-1')[:100] if rid else None}
     access_log.info(orjson.dumps(line).decode())
 
@@ -205,14 +211,25 @@ async def score(self:Service, records, loc:list, route:str):
     self.metrics.predicted(len(s.labels), s.unseen)
     return s
 
+# %% ../nbs/08_serve.ipynb #e357ea48
+OFF_LOOP_BYTES = 64 * 1024  # bodies over this are parsed in a worker thread (and their records scored there)
+INVOCATION_ROWS = MAX_ROWS  # rows in one /invocations request, the api's bound on a body; 413 beyond
+
+async def _off_loop(size:int, f, *args):
+    "`f(*args)`, in a worker thread when the body is over `OFF_LOOP_BYTES` bytes."
+    return await run_in_threadpool(f, *args) if size > OFF_LOOP_BYTES else f(*args)
+
+def _predict_records(body:bytes, max_records:int) -> list:
+    "The checked records of a `/predict` body."
+    return check_text(body, parse_records(parse_json(body), max_records), ['body', 'records'])
+
 # %% ../nbs/08_serve.ipynb #f6488424
 @patch
 async def predict(self:Service, scope, body:bytes) -> bytes:
     ("Validate `records` against the model's schema and predict each: the label and, "
      "for classifiers, each class's probability.")
     require_media(scope, ('application/json',))
-    records = check_text(body, parse_records(parse_json(body), self.settings.max_records),
-                         ['body', 'records'])
+    records = await _off_loop(len(body), _predict_records, body, self.settings.max_records)
     s = await self.score(records, ['body', 'records'], '/predict')
     labels, p = s.labels.tolist(), self.predictor
     if p.classifier:
@@ -228,7 +245,9 @@ async def invocations(self:Service, scope, body:bytes) -> bytes:
      "JSON, `text/csv` or Parquet; answers `{\"predictions\": [...]}`.")
     media = require_media(scope, ('application/json', 'text/csv', PARQUET))
     try:
-        records, loc = invocation_records(media, body, self.settings.max_body_bytes)
+        records, loc = await _off_loop(len(body), invocation_records, media, body, self.settings.max_body_bytes)
+        if len(records) > INVOCATION_ROWS:
+            raise ClientError(413, f"{len(records)} rows in one request, over {INVOCATION_ROWS}: send them in parts")
         s = await self.score(records, loc, '/invocations')
     except ClientError as e: raise mlflow_error(e) from None
     return _encode({'predictions': s.labels.tolist()})

@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import socket
+import sys
 from functools import partial
 
 import h11
@@ -25,16 +26,21 @@ from .api import ERROR_CODES
 from .serve import CUT_OFF, create_app
 
 # %% auto #0
-__all__ = ['SPEC_ENV', 'Deadline', 'DeadlineProtocol', 'FastDeadlineProtocol', 'check_port', 'uvicorn_options',
-           'app_from_environment', 'serve_command']
+__all__ = ['MAX_HEAD_BYTES', 'MAX_HEADERS', 'SPEC_ENV', 'Deadline', 'DeadlineProtocol', 'FastDeadlineProtocol', 'check_port',
+           'uvicorn_options', 'die_with_supervisor', 'app_from_environment', 'serve_command']
+
+# %% ../nbs/08a_server.ipynb #98c27a73
+MAX_HEAD_BYTES, MAX_HEADERS = 64 * 1024, 100  # a request's line and headers: uvicorn with httptools bounds neither
 
 # %% ../nbs/08a_server.ipynb #c4d5f0cb
 def _raw_response(status:int) -> bytes:
     "A whole HTTP response with a JSON error body, for a connection with no ASGI answer under way."
-    reason = {408: b'Request Timeout', 503: b'Service Unavailable'}[status]
+    reason = {408: b'Request Timeout', 431: b'Request Header Fields Too Large', 503: b'Service Unavailable'}[status]
     message = {408: 'the request did not arrive in time (serve.request_timeout)',
+               431: f'the request line and headers are over {MAX_HEAD_BYTES} bytes or {MAX_HEADERS} headers',
                503: 'the server is busy or shutting down: retry'}[status]
-    body = json.dumps({'error_code': ERROR_CODES.get(status, 'ERROR'), 'message': message}).encode()
+    code = ERROR_CODES.get(status, 'REQUEST_HEADER_FIELDS_TOO_LARGE' if status == 431 else 'ERROR')
+    body = json.dumps({'error_code': code, 'message': message}).encode()
     head = (b'HTTP/1.1 %d %s\r\ncontent-type: application/json\r\nconnection: close\r\n'
             b'content-length: %d\r\n\r\n')
     return head % (status, reason, len(body)) + body
@@ -98,12 +104,14 @@ def _cut_off(self:Deadline, status:int):
 @patch
 def _make_room(self:Deadline):
     "Over the cap: close an idle connection, else the longest receiving; all busy: refuse this one."
-    def waiting(c): return c._timer is not None or c.cycle is None or c.cycle.response_complete  # unanswered
+    def waiting(c): return (c._timer is not None or c._stalled is not None  # unanswered, or not reading its answer
+                            or c.cycle is None or c.cycle.response_complete)
     def open_(c): return isinstance(c, Deadline) and not c.transport.is_closing()
     others = [c for c in self.connections if c is not self and open_(c) and waiting(c)]
     if not others: return self._cut_off(503)
     oldest = min(others, key=lambda c: (c._timer is not None, c.since))
-    if oldest._timer is None: oldest.transport.close()  # idle between requests
+    if oldest._stalled is not None: oldest._abandon()  # not reading: close() would wait to send forever
+    elif oldest._timer is None: oldest.transport.close()  # idle between requests
     else: oldest._cut_off(408)
 
 # %% ../nbs/08a_server.ipynb #5813e9b7
@@ -134,27 +142,83 @@ def on_response_complete(self:DeadlineProtocol):
 @patch
 def on_message_begin(self:FastDeadlineProtocol):
     "A request's first byte: arm the deadline (unless the connection's own is still running)."
+    if self._refused: return
     if self._timer is None: self._arm()
+    self._headers_seen = 0
     HttpToolsProtocol.on_message_begin(self)
 
 # %% ../nbs/08a_server.ipynb #2bdd0463
 @patch
 def on_headers_complete(self:FastDeadlineProtocol):
     "The headers have arrived: its body (if any) is arriving now."
+    if self._refused: return  # answered 431: nothing of it reaches the app
     HttpToolsProtocol.on_headers_complete(self); self._body_arriving = True
+    self._open_cycles = [c for c in self._open_cycles if not c.response_complete] + [self.cycle]  # pipelined too
 
 # %% ../nbs/08a_server.ipynb #346ca1bd
 @patch
 def on_message_complete(self:FastDeadlineProtocol):
     "The whole request has arrived: disarm the deadline."
-    self._body_arriving = False; self._disarm()
+    if self._refused: return
+    self._body_arriving, self._head_bytes = False, 0; self._disarm()  # the next request's head starts now
     HttpToolsProtocol.on_message_complete(self)
+
+# %% ../nbs/08a_server.ipynb #5458389f
+FastDeadlineProtocol._head_bytes, FastDeadlineProtocol._headers_seen, FastDeadlineProtocol._refused = 0, 0, False
+
+@patch
+def data_received(self:FastDeadlineProtocol, data:bytes):
+    "Feed httptools; a request head over `MAX_HEAD_BYTES` (still incomplete after this data) is answered 431."
+    if self._refused: return
+    if not self._body_arriving: self._head_bytes += len(data)
+    HttpToolsProtocol.data_received(self, data)
+    if not self._refused and not self._body_arriving and self._head_bytes > MAX_HEAD_BYTES: self._refuse_head()
+
+# %% ../nbs/08a_server.ipynb #d262ce77
+@patch
+def _refuse_head(self:FastDeadlineProtocol):
+    "Answer 431 and close: the request's head is over the limits."
+    self._refused = True; self._cut_off(431)
+
+@patch
+def on_header(self:FastDeadlineProtocol, name:bytes, value:bytes):
+    "Keep a header, up to `MAX_HEADERS` of them; one more is answered 431."
+    if self._refused: return
+    self._headers_seen += 1
+    if self._headers_seen > MAX_HEADERS: return self._refuse_head()
+    HttpToolsProtocol.on_header(self, name, value)
+
+# %% ../nbs/08a_server.ipynb #529bb097
+Deadline._stalled = None  # the timer started when the client stopped reading our answer
+Deadline._open_cycles = ()  # its requests not answered yet, pipelined ones included
+
+@patch
+def pause_writing(self:Deadline):
+    "The client stopped reading: start the deadline for it to read again."
+    super(Deadline, self).pause_writing()
+    if self._stalled is None: self._stalled = self.loop.call_later(self.request_timeout, self._abandon)
+
+@patch
+def resume_writing(self:Deadline):
+    "The client reads again: no deadline."
+    if self._stalled is not None: self._stalled.cancel(); self._stalled = None
+    super(Deadline, self).resume_writing()
+
+@patch
+def _abandon(self:Deadline):
+    "Close a connection whose client does not read its answer (what is unsent is dropped)."
+    self._stalled = None; self._disarm()
+    for cycle in {id(c): c for c in [*self._open_cycles, self.cycle] if c is not None}.values():
+        if not cycle.response_complete: cycle.disconnected = True; cycle.message_event.set()  # their sends stop
+    if not self.transport.is_closing(): self.transport.abort()
 
 # %% ../nbs/08a_server.ipynb #3629a63a
 @patch
 def connection_lost(self:Deadline, exc):
     "Drop the deadline with the connection."
-    self._disarm(); super(Deadline, self).connection_lost(exc)
+    self._disarm()
+    if self._stalled is not None: self._stalled.cancel(); self._stalled = None
+    super(Deadline, self).connection_lost(exc)
 
 # %% ../nbs/08a_server.ipynb #c02362f9
 @patch
@@ -196,6 +260,16 @@ def uvicorn_options(settings:ServeConfig) -> dict:
                 server_header=False,
                 timeout_graceful_shutdown=settings.graceful_timeout, http=http, loop='uvloop')
 
+# %% ../nbs/08a_server.ipynb #25b44da3
+def die_with_supervisor(supervisor:int, # the process id of the supervisor that started this worker
+                       ):
+    "On Linux, have the kernel send this worker SIGTERM when its supervisor dies (at once if it is gone already)."
+    if not sys.platform.startswith('linux'): return
+    import ctypes
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != supervisor: os.kill(os.getpid(), signal.SIGTERM)  # it died before the line above
+
 # %% ../nbs/08a_server.ipynb #1223af5c
 SPEC_ENV = 'INSIGHT_SERVE_SPEC'  # environment variable: the app's spec, for worker processes
 
@@ -203,6 +277,7 @@ def app_from_environment() -> FastAPI:
     "The app described by INSIGHT_SERVE_SPEC (set by `serve_command`): how each worker builds it."
     from insight_project.console import setup_logging
     spec = json.loads(os.environ[SPEC_ENV]); setup_logging()
+    if spec.get('supervisor'): die_with_supervisor(spec['supervisor'])
     predictor = Predictor.load(spec['run'], backend=spec['backend'],
                                extra_columns=spec['extra_columns'],
                                trusted_types=spec.get('trusted_types', []))
@@ -236,7 +311,7 @@ def _run(predictor:Predictor, settings:ServeConfig, trusted:list):
     if settings.workers == 1: return uvicorn.run(create_app(predictor, settings), **opts)
     os.environ[SPEC_ENV] = json.dumps({'run': str(predictor.path), 'trusted_types': trusted,
                                        'backend': predictor.backend,
-                                       'extra_columns': predictor.extra_columns,
+                                       'extra_columns': predictor.extra_columns, 'supervisor': os.getpid(),
                                        'serve': settings.model_dump()})
     uvicorn.run('insight_project.server:app_from_environment', factory=True,
                 workers=settings.workers, **opts)
