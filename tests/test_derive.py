@@ -3,7 +3,7 @@
 A project folder with its own package (on PYTHONPATH, as an installed project package is) derives a column in
 training; the saved run then scores *raw* rows through `insight_predict --input`, `insight_predict --record`, and
 `insight_serve`'s `/predict` and `/invocations`. Once the function's source changes, the run is refused in one line.
-The notebooks (05c_derive, 09c_pipeline, 07_inference) test the parts.
+The notebooks (05e_derive, 09c_pipeline, 07_inference) test the parts.
 """
 import json, os, signal, socket, subprocess, sys, textwrap, time, urllib.request
 from pathlib import Path
