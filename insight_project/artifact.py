@@ -219,9 +219,17 @@ def _write_file(path:Path, content):
     else: path.write_bytes(content.encode() if isinstance(content, str) else content)
 
 # %% ../nbs/06_artifact.ipynb #84817278
-def point_latest(models_dir:str|Path, run_id:str):
-    "Make `models/latest` name `run_id`, atomically."
-    write_atomic(Path(models_dir)/'latest', run_id + '\n')
+def point_latest(models_dir:str|Path, # the folder holding the runs
+                 run_id:str, # the run `latest` names
+                 link:bool=True, # a symbolic link (False, or no links on this file system: a text file naming it)
+                ):
+    "Make `models/latest` a link to the run folder `run_id` (a text file naming it where links are impossible), atomically."
+    latest = Path(models_dir)/'latest'
+    if link:
+        tmp = latest.with_name(temp_prefix('latest') + secrets.token_hex(4))
+        try: os.symlink(run_id, tmp); os.replace(tmp, latest); return
+        except OSError: tmp.unlink(missing_ok=True)  # a file system without links: the text pointer
+    write_atomic(latest, run_id + '\n')
 
 # %% ../nbs/06_artifact.ipynb #5824f5c4
 def _new_run_folder(models_dir:Path, run_id:str) -> Path:
@@ -294,8 +302,8 @@ class Run:
 
 # %% ../nbs/06_artifact.ipynb #e4633f54
 def _is_run(folder:Path) -> bool:
-    "Whether `folder` is a run: not hidden, with a run.json."
-    return not folder.name.startswith('.') and (folder/'run.json').is_file()
+    "Whether `folder` is a run: not hidden, not a link (the `latest` pointer), with a run.json."
+    return not folder.name.startswith('.') and not folder.is_symlink() and (folder/'run.json').is_file()
 
 # %% ../nbs/06_artifact.ipynb #c68e5c00
 def _plain_name(name:str) -> bool:
@@ -441,10 +449,11 @@ def _run_row(r:dict, folder:str, latest:str|None) -> dict:
 def list_runs(models_dir:str|Path='models') -> pd.DataFrame:
     "One row per run in `models_dir`: id, time, task, target, model, test metric and baseline's; newest first."
     import pandas as pd
-    pointer = Path(models_dir)/'latest'
-    latest, rows = pointer.read_text().strip() if pointer.is_file() else None, []
+    try: latest = _pointed_run(Path(models_dir))
+    except ArtifactError: latest = None
+    rows = []
     for p in sorted(Path(models_dir).glob('*/run.json'), reverse=True):
-        if p.parent.name.startswith('.'): continue  # a temporary, complete or not, is not a run
+        if p.parent.name.startswith('.') or p.parent.is_symlink(): continue  # a temporary, or the `latest` link
         try: r = json.loads(p.read_text())
         except (OSError, json.JSONDecodeError): continue
         if isinstance(r, dict): rows.append(_run_row(r, p.parent.name, latest))

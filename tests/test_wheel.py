@@ -75,7 +75,7 @@ def test_installed_commands_run_a_project(installed):
     assert '--set' in help_ and '--config' in help_
     out = _run([bin_/'insight_run', '--no_eda'], cwd=proj, env=env).stdout
     assert 'baseline' in out and 'Written:' in out, out
-    run_id = (proj/'models'/'latest').read_text().strip()
+    run_id = os.readlink(proj/'models'/'latest')
     rec = json.loads((proj/'models'/run_id/'run.json').read_text())
     assert rec['task'] == 'classification' and rec['target'] == 'sex' and rec['classes'] == ['female', 'male']
     assert rec['metrics']['accuracy'] > 0.8
