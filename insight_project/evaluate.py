@@ -271,7 +271,8 @@ def _baseline_metrics(result, train:pd.DataFrame, test:pd.DataFrame, schema:Sche
     dummy = make_estimator(baseline_candidate(schema.task), ['sklearn'])
     baseline = clone(result.model).set_params(model=dummy)
     baseline.fit(validate_frame(train, schema).frame, train[schema.target.name])
-    return evaluate_model(baseline, test, schema)
+    decision = getattr(result, 'decision', None)  # the baseline keeps its own labels; the positive class is the model's
+    return evaluate_model(baseline, test, schema, {**decision, 'threshold': None} if decision else None)
 
 # %% ../nbs/05_evaluate.ipynb #01ac1fc2
 def calibration_figure(y_true, proba:np.ndarray, classes:list, positive=None) -> bytes:
