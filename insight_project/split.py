@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import difflib
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
