@@ -330,6 +330,7 @@ def importance_metric(metric:str, task:str) -> str:
     "The metric permutation importance is measured on: log loss for classification (a threshold-free, proper score), else the selection metric."
     return 'log_loss' if task == 'classification' else metric
 
+# %% ../nbs/05_evaluate.ipynb #ca490439
 def _importance(result, X:pd.DataFrame, y, schema:Schema, seed:int) -> pd.DataFrame|None:
     "The permutation importance table, or None (with a warning) when it cannot be computed."
     n_classes = len(schema.classes or [])
